@@ -1,0 +1,177 @@
+//! The world: every partition's state, the virtual clock and the event queue, behind one lock
+//! held by the server. Operations borrow a [`Scope`] (one partition + the queue + `now`); the
+//! driver calls [`World::fire_due`] / [`World::advance`] to run the simulation.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use cutover_sim::{Clock, EventQueue, VTime};
+
+use crate::codedeploy::CodeDeployState;
+use crate::ecs::EcsState;
+use crate::elbv2::{self, Elbv2State};
+use crate::event::{Effect, Event, EventKey};
+
+/// Account and region: the unit of isolation. Nothing of one partition is visible from another.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartitionKey {
+    pub account: String,
+    pub region: String,
+}
+
+impl PartitionKey {
+    pub fn new(account: impl Into<String>, region: impl Into<String>) -> Self {
+        PartitionKey {
+            account: account.into(),
+            region: region.into(),
+        }
+    }
+}
+
+/// The state of one account in one region.
+#[derive(Debug, Default)]
+pub struct Partition {
+    pub ecs: EcsState,
+    pub elbv2: Elbv2State,
+    pub codedeploy: CodeDeployState,
+}
+
+pub type Queue = EventQueue<EventKey, Event>;
+
+#[derive(Debug)]
+pub struct World {
+    pub clock: Clock,
+    pub queue: Queue,
+    partitions: HashMap<PartitionKey, Partition>,
+    /// Events fired since start (for the control API and tests).
+    pub fired: u64,
+}
+
+/// What an operation works on: one partition, the queue to schedule into, and the current
+/// virtual time.
+pub struct Scope<'a> {
+    pub pk: &'a PartitionKey,
+    pub now: VTime,
+    pub state: &'a mut Partition,
+    pub queue: &'a mut Queue,
+}
+
+impl<'a> Scope<'a> {
+    pub fn account(&self) -> &str {
+        &self.pk.account
+    }
+
+    pub fn region(&self) -> &str {
+        &self.pk.region
+    }
+}
+
+impl World {
+    pub fn new(clock: Clock) -> Self {
+        World {
+            clock,
+            queue: Queue::new(),
+            partitions: HashMap::new(),
+            fired: 0,
+        }
+    }
+
+    pub fn now(&self) -> VTime {
+        self.clock.now()
+    }
+
+    /// The scope of one partition at the current time (the partition is created on first use).
+    pub fn scope<'a>(&'a mut self, pk: &'a PartitionKey) -> Scope<'a> {
+        let now = self.clock.now();
+        if !self.partitions.contains_key(pk) {
+            self.partitions.insert(pk.clone(), Partition::default());
+        }
+        let state = self
+            .partitions
+            .get_mut(pk)
+            .expect("partition was just inserted");
+        Scope {
+            pk,
+            now,
+            state,
+            queue: &mut self.queue,
+        }
+    }
+
+    /// Read access to a partition, without creating it.
+    pub fn partition(&self, pk: &PartitionKey) -> Option<&Partition> {
+        self.partitions.get(pk)
+    }
+
+    pub fn partition_count(&self) -> usize {
+        self.partitions.len()
+    }
+
+    /// Drops all state of all partitions and every pending event; the clock keeps its mode and
+    /// time (virtual time never goes backwards).
+    pub fn reset(&mut self) {
+        self.partitions.clear();
+        self.queue.clear();
+    }
+
+    /// Fires every event due at or before the clock's current time, each at its own due time.
+    pub fn fire_due(&mut self) -> Vec<Effect> {
+        let now = self.clock.now();
+        self.fire_until(now)
+    }
+
+    /// Moves virtual time forward by `d`, firing every event that falls due on the way, in order,
+    /// with the clock standing at each event's due time while it fires.
+    pub fn advance(&mut self, d: Duration) -> Vec<Effect> {
+        let target = self
+            .clock
+            .now()
+            .plus_millis(d.as_millis().min(i64::MAX as u128) as i64);
+        let effects = self.fire_until(target);
+        self.clock.jump_to(target);
+        effects
+    }
+
+    fn fire_until(&mut self, until: VTime) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        while let Some((at, event)) = self.queue.pop_due(until) {
+            self.clock.jump_to(at);
+            self.fired += 1;
+            self.fire(at, event, &mut effects);
+        }
+        effects
+    }
+
+    fn fire(&mut self, at: VTime, event: Event, _effects: &mut Vec<Effect>) {
+        match event {
+            Event::LoadBalancerActive { pk, arn } => {
+                if let Some(p) = self.partitions.get_mut(&pk) {
+                    elbv2::on_load_balancer_active(&mut p.elbv2, at, &arn);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cutover_sim::ClockMode;
+
+    #[test]
+    fn partitions_are_isolated_and_reset_drops_them() {
+        let mut w = World::new(Clock::starting_at(VTime(0), ClockMode::Manual, 1.0));
+        let a = PartitionKey::new("111111111111", "us-east-1");
+        let b = PartitionKey::new("111111111111", "eu-west-1");
+        w.scope(&a)
+            .state
+            .ecs
+            .create_cluster("us-east-1", "1", "c1", vec![], vec![], VTime(0));
+        assert!(w.partition(&a).unwrap().ecs.has_cluster("c1"));
+        assert!(w.partition(&b).is_none());
+        w.scope(&b);
+        assert!(!w.partition(&b).unwrap().ecs.has_cluster("c1"));
+        w.reset();
+        assert_eq!(w.partition_count(), 0);
+    }
+}

@@ -1,0 +1,164 @@
+//! The control API under `/_cutover/`: JSON in and out. Health, reset, and the virtual clock.
+//! Errors are `{"error": code, "message": text}` with a 4xx status.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use cutover_core::ClockMode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::state::AppState;
+
+/// Longest single advance: 100 years of virtual time.
+const MAX_ADVANCE_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
+
+pub fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"error": code, "message": message.into()})),
+    )
+        .into_response()
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            format!("The request body is not valid JSON for this call: {e}"),
+        ))
+    })
+}
+
+pub async fn health() -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "services": ["ecs", "elbv2", "codedeploy"],
+    }))
+}
+
+pub async fn reset(State(state): State<AppState>) -> Json<Value> {
+    state.world().reset();
+    state.wake_driver();
+    Json(json!({"status": "reset"}))
+}
+
+fn clock_json(state: &AppState) -> Value {
+    let w = state.world();
+    json!({
+        "now": w.clock.now().as_secs_f64(),
+        "mode": w.clock.mode().as_str(),
+        "scale": w.clock.scale(),
+    })
+}
+
+pub async fn get_clock(State(state): State<AppState>) -> Json<Value> {
+    Json(clock_json(&state))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    mode: Option<String>,
+    scale: Option<f64>,
+}
+
+pub async fn put_clock(State(state): State<AppState>, body: Bytes) -> Response {
+    let req: SetClock = match parse_body(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    let mode = match req.mode.as_deref() {
+        None => None,
+        Some("manual") => Some(ClockMode::Manual),
+        Some("real") => Some(ClockMode::Real),
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                format!("mode must be \"manual\" or \"real\", not {other:?}"),
+            )
+        }
+    };
+    if let Some(s) = req.scale {
+        if !(s.is_finite() && s > 0.0) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                format!("scale must be a positive number, not {s}"),
+            );
+        }
+    }
+    if mode.is_none() && req.scale.is_none() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "give \"mode\" (\"manual\" | \"real\"), \"scale\" (a positive number), or both",
+        );
+    }
+    {
+        let mut w = state.world();
+        let mode = mode.unwrap_or(w.clock.mode());
+        w.clock.set_mode(mode, req.scale);
+    }
+    state.wake_driver();
+    Json(clock_json(&state)).into_response()
+}
+
+pub async fn advance(State(state): State<AppState>, body: Bytes) -> Response {
+    let req: Value = match parse_body(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    let seconds = match req.get("seconds") {
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                format!("seconds must be a number, not {other}"),
+            )
+        }
+        None => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                "the body must be {\"seconds\": N}",
+            )
+        }
+    };
+    if !(seconds.is_finite() && (0.0..=MAX_ADVANCE_SECONDS).contains(&seconds)) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            format!("seconds must be between 0 and {MAX_ADVANCE_SECONDS}, not {seconds}"),
+        );
+    }
+    let fired_before;
+    let fired_after;
+    {
+        let mut w = state.world();
+        fired_before = w.fired;
+        let effects = w.advance(Duration::from_secs_f64(seconds));
+        drop(effects);
+        fired_after = w.fired;
+    }
+    state.wake_driver();
+    let mut v = clock_json(&state);
+    v["fired"] = json!(fired_after - fired_before);
+    Json(v).into_response()
+}
+
+pub async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        "no such control endpoint; see the README's control API section",
+    )
+}

@@ -1,0 +1,32 @@
+//! The single driver task: fires every due event, then sleeps until the next one is due in real
+//! time (real mode) or until woken (an API call scheduled something, the clock changed).
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// Longest sleep when nothing is due (the driver is woken earlier whenever something changes).
+const IDLE: Duration = Duration::from_secs(3600);
+
+pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let sleep_for = {
+            let mut world = state.world();
+            let effects = world.fire_due();
+            // No effect kinds exist yet; when hooks arrive they are performed here, after the
+            // lock is released.
+            drop(effects);
+            match world.queue.next_due() {
+                Some(at) => world.clock.real_until(at).unwrap_or(IDLE),
+                None => IDLE,
+            }
+        };
+        tokio::select! {
+            _ = state.woken() => {}
+            _ = tokio::time::sleep(sleep_for) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The cutover server: configuration, the axum application (AWS endpoint + control API), the
+//! driver task that fires simulated events on the virtual clock, and logging.
+//!
+//! - [`config`]: command-line / environment configuration.
+//! - [`state`]: the shared application state (the world behind one lock, the driver's wake-up).
+//! - [`aws`]: the AWS endpoint: detect → context → dispatch → render → log.
+//! - [`control`]: the `/_cutover/` control API.
+//! - [`driver`]: the single task that fires due events.
+//! - [`server`]: wiring, `run` with injectable shutdown, and a port-0 test helper.
+
+pub mod aws;
+pub mod config;
+pub mod control;
+pub mod driver;
+pub mod server;
+pub mod state;
+
+pub use config::{ClockArg, Config, LogFormat};
+pub use server::{app, run, start, Running};
+pub use state::AppState;

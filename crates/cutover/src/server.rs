@@ -1,0 +1,101 @@
+//! Wiring: the router shared by `main` and tests, `run` with an injectable shutdown, and a
+//! helper that starts a server on a port-0 listener.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{aws, control, driver};
+
+/// The whole HTTP surface: the control API under `/_cutover/`, AWS on every other path.
+pub fn app(state: AppState) -> Router {
+    let control = Router::new()
+        .route("/health", get(control::health))
+        .route("/reset", post(control::reset))
+        .route("/clock", get(control::get_clock).put(control::put_clock))
+        .route("/clock/advance", post(control::advance))
+        .fallback(control::not_found)
+        .method_not_allowed_fallback(|| async {
+            control::error(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                "this control endpoint does not take that method",
+            )
+        });
+    Router::new()
+        .nest("/_cutover", control)
+        .fallback(aws::handle)
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` resolves, running the driver alongside.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let driver = tokio::spawn(driver::run(state.clone(), stop_rx));
+    let result = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = driver.await;
+    result
+}
+
+/// A server started in this process (tests, benchmarks).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    join: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(j) = self.join.take() {
+            let _ = j.await;
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds `config.listen` (port 0 allowed) and serves in a background task.
+pub async fn start(config: Config) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(config);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let join = tokio::spawn(run(listener, state.clone(), async move {
+        let _ = rx.await;
+    }));
+    Ok(Running {
+        addr,
+        state,
+        stop: Some(tx),
+        join: Some(join),
+    })
+}

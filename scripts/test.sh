@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need when it is missing,
+# then runs the format check, clippy (warnings are errors) and every test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The aws CLI v1 (botocore 1.43, the model version shapecheck checks against).
+if ! command -v aws >/dev/null 2>&1; then
+    echo "test.sh: installing the aws CLI with pip" >&2
+    python3 -m pip install --quiet 'awscli==1.45.11'
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+    hash -r
+fi
+aws --version >&2
+
+# shapecheck lives beside the repository (../shared/tools/shapecheck); CUTOVER_SHAPECHECK_DIR
+# overrides. The CLI tests refuse to run without it rather than skip the checks.
+export CUTOVER_SHAPECHECK_DIR="${CUTOVER_SHAPECHECK_DIR:-$(cd .. && pwd)/shared/tools/shapecheck}"
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo test --workspace

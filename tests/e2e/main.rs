@@ -1,0 +1,11 @@
+//! End-to-end tests: the real server on `127.0.0.1:0`, driven by real clients (the AWS SDK for
+//! Rust and the aws CLI) and, for malformed input only, by hand-made requests.
+//!
+//! One test binary (build time on two cores); a module per area.
+
+mod support;
+
+mod binary;
+mod cli;
+mod foundation;
+mod malformed;
