@@ -71,7 +71,13 @@ fn xml_code(r: &Raw) -> String {
 }
 
 /// (target, content type, body, expected status, expected code)
-type JsonCase = (Option<String>, Option<&'static str>, Vec<u8>, u16, &'static str);
+type JsonCase = (
+    Option<String>,
+    Option<&'static str>,
+    Vec<u8>,
+    u16,
+    &'static str,
+);
 
 #[tokio::test]
 async fn json_garbage_is_answered_in_aws_shapes() {
