@@ -8,12 +8,53 @@ use crate::world::PartitionKey;
 pub enum Event {
     /// An ELBv2 load balancer finishes provisioning (`provisioning` → `active`).
     LoadBalancerActive { pk: PartitionKey, arn: String },
+    /// A target has passed (or failed) enough consecutive health checks to change state.
+    TargetHealthChange {
+        pk: PartitionKey,
+        tg_arn: String,
+        id: String,
+        port: i32,
+        healthy: bool,
+    },
+    /// A deregistered target's deregistration delay is over: it leaves the group.
+    TargetDrained {
+        pk: PartitionKey,
+        tg_arn: String,
+        id: String,
+        port: i32,
+    },
 }
 
-/// Keys of cancellable events (a deleted load balancer never becomes active).
+impl Event {
+    pub fn partition(&self) -> &PartitionKey {
+        match self {
+            Event::LoadBalancerActive { pk, .. }
+            | Event::TargetHealthChange { pk, .. }
+            | Event::TargetDrained { pk, .. } => pk,
+        }
+    }
+}
+
+/// Keys of cancellable events (a deleted load balancer never becomes active; a target whose
+/// simulated health flips again before the threshold is reached never changes state).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventKey {
-    LoadBalancerActive { pk: PartitionKey, arn: String },
+    LoadBalancerActive {
+        pk: PartitionKey,
+        arn: String,
+    },
+    TargetHealth {
+        pk: PartitionKey,
+        tg_arn: String,
+        id: String,
+        port: i32,
+    },
+    TargetDrain {
+        pk: PartitionKey,
+        tg_arn: String,
+        id: String,
+        port: i32,
+    },
 }
 
 /// I/O the shell performs outside the state lock; its outcome comes back as an API call or a new

@@ -143,12 +143,16 @@ impl World {
     }
 
     fn fire(&mut self, at: VTime, event: Event, _effects: &mut Vec<Effect>) {
+        let pk = event.partition().clone();
+        // A reset drops partitions together with their events, so a missing partition only
+        // means the event outlived nothing.
+        let Some(p) = self.partitions.get_mut(&pk) else {
+            return;
+        };
         match event {
-            Event::LoadBalancerActive { pk, arn } => {
-                if let Some(p) = self.partitions.get_mut(&pk) {
-                    elbv2::on_load_balancer_active(&mut p.elbv2, at, &arn);
-                }
-            }
+            Event::LoadBalancerActive { .. }
+            | Event::TargetHealthChange { .. }
+            | Event::TargetDrained { .. } => elbv2::on_event(&mut p.elbv2, &mut self.queue, &pk, at, event),
         }
     }
 }

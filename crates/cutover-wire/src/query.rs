@@ -85,13 +85,24 @@ impl<'a> QueryView<'a> {
         }
     }
 
-    /// The member path as AWS writes it in validation messages (`targetGroups.2.member.weight`).
+    /// The member path as AWS writes it in validation messages: `Targets.member.2.Port` →
+    /// `targets.2.member.port`.
     pub fn path(&self, name: &str) -> String {
-        self.key(name)
-            .split('.')
-            .map(lower_first)
-            .collect::<Vec<_>>()
-            .join(".")
+        let key = self.key(name);
+        let parts: Vec<&str> = key.split('.').collect();
+        let mut out: Vec<String> = Vec::with_capacity(parts.len());
+        let mut i = 0;
+        while i < parts.len() {
+            if parts[i] == "member" && i + 1 < parts.len() && parts[i + 1].bytes().all(|b| b.is_ascii_digit()) {
+                out.push(parts[i + 1].to_owned());
+                out.push("member".to_owned());
+                i += 2;
+            } else {
+                out.push(lower_first(parts[i]));
+                i += 1;
+            }
+        }
+        out.join(".")
     }
 
     pub fn str(&self, name: &str) -> Option<&'a str> {
@@ -288,7 +299,7 @@ mod tests {
         assert!(actions[0].nested("RedirectConfig").is_none());
         assert_eq!(
             tgs[1].path("Weight"),
-            "defaultActions.member.1.forwardConfig.targetGroups.member.2.weight"
+            "defaultActions.1.member.forwardConfig.targetGroups.2.member.weight"
         );
     }
 

@@ -1,12 +1,12 @@
-//! ELBv2 load balancer operations.
+//! ELBv2 load balancer operations and attributes.
 
-use cutover_core::elbv2::{self as core_elb, LoadBalancer, NewLoadBalancer};
+use cutover_core::elbv2::{self as core_elb, LoadBalancer, NewLoadBalancer, DEFAULT_LB_ATTRIBUTES};
 use cutover_core::Scope;
 use cutover_wire::query::QueryView;
 use cutover_wire::xml::XmlWriter;
 use cutover_wire::AwsError;
 
-use super::{bad_marker, err, page_size, tags, time_elem, Empty, FromQuery, ToXml};
+use super::{attributes, bad_marker, check_name, err, page_size, strings, tags, time_elem, write_attributes, Empty, FromQuery, ToXml};
 use crate::page;
 
 /// The hosted zone of ALBs in us-east-1 (AWS publishes one per region; we use one for all).
@@ -30,12 +30,13 @@ fn write_load_balancer(w: &mut XmlWriter, lb: &LoadBalancer, region: &str) {
         w.empty("LoadBalancerAddresses");
     });
     if lb.lb_type == "application" {
-        w.str_list(
-            "SecurityGroups",
-            lb.security_groups.iter().map(String::as_str),
-        );
+        w.str_list("SecurityGroups", lb.security_groups.iter().map(String::as_str));
     }
     w.text_elem("IpAddressType", &lb.ip_address_type);
+}
+
+pub fn lb_not_found() -> AwsError {
+    err("LoadBalancerNotFound", "One or more load balancers not found")
 }
 
 pub struct CreateLoadBalancerInput {
@@ -50,12 +51,7 @@ pub struct CreateLoadBalancerInput {
 
 impl FromQuery for CreateLoadBalancerInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        let mut subnets: Vec<String> = q
-            .str_list("Subnets")
-            .unwrap_or_default()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let mut subnets = strings(q, "Subnets").unwrap_or_default();
         if let Some(maps) = q.struct_list("SubnetMappings") {
             for m in maps {
                 subnets.push(m.req_str("SubnetId")?.to_owned());
@@ -64,25 +60,11 @@ impl FromQuery for CreateLoadBalancerInput {
         Ok(CreateLoadBalancerInput {
             name: q.req_str("Name")?.to_owned(),
             subnets,
-            security_groups: q
-                .str_list("SecurityGroups")
-                .unwrap_or_default()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            scheme: q
-                .enum_str("Scheme", &["internet-facing", "internal"])?
-                .unwrap_or("internet-facing")
-                .to_owned(),
-            lb_type: q
-                .enum_str("Type", &["application", "network", "gateway"])?
-                .unwrap_or("application")
-                .to_owned(),
+            security_groups: strings(q, "SecurityGroups").unwrap_or_default(),
+            scheme: q.enum_str("Scheme", &["internet-facing", "internal"])?.unwrap_or("internet-facing").to_owned(),
+            lb_type: q.enum_str("Type", &["application", "network", "gateway"])?.unwrap_or("application").to_owned(),
             ip_address_type: q
-                .enum_str(
-                    "IpAddressType",
-                    &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
-                )?
+                .enum_str("IpAddressType", &["ipv4", "dualstack", "dualstack-without-public-ipv4"])?
                 .unwrap_or("ipv4")
                 .to_owned(),
             tags: tags(q)?,
@@ -90,79 +72,48 @@ impl FromQuery for CreateLoadBalancerInput {
     }
 }
 
-pub struct LoadBalancersOutput {
-    pub load_balancers: Vec<LoadBalancer>,
-    pub region: String,
+pub struct LoadBalancersOutput<'a> {
+    pub load_balancers: Vec<&'a LoadBalancer>,
+    pub region: &'a str,
     pub next_marker: Option<String>,
 }
 
-impl ToXml for LoadBalancersOutput {
+impl ToXml for LoadBalancersOutput<'_> {
     fn write_xml(&self, w: &mut XmlWriter) {
-        w.list("LoadBalancers", &self.load_balancers, |w, lb| {
-            write_load_balancer(w, lb, &self.region)
-        });
+        w.list("LoadBalancers", &self.load_balancers, |w, lb| write_load_balancer(w, lb, self.region));
         w.opt_text("NextMarker", self.next_marker.as_deref());
     }
 }
 
-/// AWS's load balancer name rules: 1–32 alphanumerics or hyphens, no leading or trailing hyphen,
-/// not starting with `internal-`.
-fn check_name(name: &str) -> Result<(), AwsError> {
-    let bad = |why: &str| {
-        AwsError::validation_error(format!(
-            "The load balancer name '{name}' is not valid: {why}"
-        ))
-    };
-    if name.is_empty() || name.len() > 32 {
-        return Err(bad("it must be between 1 and 32 characters long"));
+pub fn create_load_balancer<'s>(s: &'s mut Scope<'_>, input: CreateLoadBalancerInput) -> Result<LoadBalancersOutput<'s>, AwsError> {
+    check_name("load balancer", &input.name)?;
+    if input.name.starts_with("internal-") {
+        return Err(AwsError::validation_error(format!(
+            "The load balancer name '{}' is not valid: it cannot begin with 'internal-'",
+            input.name
+        )));
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(bad(
-            "it can contain only alphanumeric characters and hyphens",
+    if input.lb_type != "application" {
+        return Err(err(
+            "InvalidConfigurationRequest",
+            format!("Load balancers of type '{}' are not supported by this emulator; use 'application'", input.lb_type),
         ));
     }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Err(bad("it cannot begin or end with a hyphen"));
-    }
-    if name.starts_with("internal-") {
-        return Err(bad("it cannot begin with 'internal-'"));
-    }
-    Ok(())
-}
-
-pub fn create_load_balancer(
-    s: &mut Scope<'_>,
-    input: CreateLoadBalancerInput,
-) -> Result<LoadBalancersOutput, AwsError> {
-    check_name(&input.name)?;
-    if input.subnets.is_empty() {
-        return Err(AwsError::validation_error(
-            "At least one subnet must be specified",
-        ));
-    }
-    if input.lb_type == "application" && input.subnets.len() < 2 {
+    if input.subnets.len() < 2 {
         return Err(err(
             "InvalidConfigurationRequest",
             "At least two subnets in two different Availability Zones must be specified",
         ));
     }
-    let region = s.pk.region.clone();
     if let Some(existing) = s.state.elbv2.load_balancer_by_name(&input.name) {
-        // CreateLoadBalancer is idempotent for an identical request; anything else is a duplicate.
-        let same = existing.scheme == input.scheme
-            && existing.lb_type == input.lb_type
-            && existing.subnets == input.subnets;
-        if same {
-            return Ok(LoadBalancersOutput {
-                load_balancers: vec![existing.clone()],
-                region,
-                next_marker: None,
-            });
+        // Idempotent for an identical request; anything else is a duplicate.
+        let same = existing.scheme == input.scheme && existing.lb_type == input.lb_type && existing.subnets == input.subnets;
+        if !same {
+            return Err(err("DuplicateLoadBalancerName", "A load balancer with the same name exists, but with different settings"));
         }
-        return Err(err(
-            "DuplicateLoadBalancerName",
-            "A load balancer with the same name exists, but with different settings",
-        ));
+        let region = s.pk.region.as_str();
+        let lb = s.state.elbv2.load_balancer_by_name(&input.name).expect("checked above");
+        return Ok(LoadBalancersOutput { load_balancers: vec![lb], region, next_marker: None });
     }
     let lb = core_elb::create_load_balancer(
         s,
@@ -176,11 +127,9 @@ pub fn create_load_balancer(
             tags: input.tags,
         },
     );
-    Ok(LoadBalancersOutput {
-        load_balancers: vec![lb.clone()],
-        region,
-        next_marker: None,
-    })
+    let arn = lb.arn.clone();
+    let lb = s.state.elbv2.load_balancer_by_arn(&arn).expect("just created");
+    Ok(LoadBalancersOutput { load_balancers: vec![lb], region: s.pk.region.as_str(), next_marker: None })
 }
 
 pub struct DescribeLoadBalancersInput {
@@ -192,89 +141,121 @@ pub struct DescribeLoadBalancersInput {
 
 impl FromQuery for DescribeLoadBalancersInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        let owned =
-            |v: Option<Vec<&str>>| v.map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>());
         Ok(DescribeLoadBalancersInput {
-            arns: owned(q.str_list("LoadBalancerArns")),
-            names: owned(q.str_list("Names")),
+            arns: strings(q, "LoadBalancerArns"),
+            names: strings(q, "Names"),
             marker: q.str("Marker").map(str::to_owned),
             page_size: page_size(q)?,
         })
     }
 }
 
-fn lb_not_found() -> AwsError {
-    err(
-        "LoadBalancerNotFound",
-        "One or more load balancers not found",
-    )
-}
-
-pub fn describe_load_balancers(
-    s: &mut Scope<'_>,
-    input: DescribeLoadBalancersInput,
-) -> Result<LoadBalancersOutput, AwsError> {
+pub fn describe_load_balancers<'s>(s: &'s mut Scope<'_>, input: DescribeLoadBalancersInput) -> Result<LoadBalancersOutput<'s>, AwsError> {
     let st = &s.state.elbv2;
-    let region = s.pk.region.clone();
+    let region = s.pk.region.as_str();
     let arns = input.arns.filter(|a| !a.is_empty());
     let names = input.names.filter(|n| !n.is_empty());
     if arns.is_some() && names.is_some() {
-        return Err(AwsError::validation_error(
-            "Load balancer names and load balancer ARNs cannot be specified at the same time",
-        ));
+        return Err(AwsError::validation_error("Load balancer names and load balancer ARNs cannot be specified at the same time"));
     }
     if let Some(arns) = arns {
-        let lbs = arns
-            .iter()
-            .map(|a| st.load_balancer_by_arn(a).cloned().ok_or_else(lb_not_found))
-            .collect::<Result<Vec<_>, _>>()?;
-        return Ok(LoadBalancersOutput {
-            load_balancers: lbs,
-            region,
-            next_marker: None,
-        });
+        let lbs = arns.iter().map(|a| st.load_balancer_by_arn(a).ok_or_else(lb_not_found)).collect::<Result<Vec<_>, _>>()?;
+        return Ok(LoadBalancersOutput { load_balancers: lbs, region, next_marker: None });
     }
     if let Some(names) = names {
-        let lbs = names
-            .iter()
-            .map(|n| {
-                st.load_balancer_by_name(n)
-                    .cloned()
-                    .ok_or_else(lb_not_found)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        return Ok(LoadBalancersOutput {
-            load_balancers: lbs,
-            region,
-            next_marker: None,
-        });
+        let lbs = names.iter().map(|n| st.load_balancer_by_name(n).ok_or_else(lb_not_found)).collect::<Result<Vec<_>, _>>()?;
+        return Ok(LoadBalancersOutput { load_balancers: lbs, region, next_marker: None });
     }
     let after = page::resume_after(input.marker.as_deref(), bad_marker)?;
     let (lbs, more) = st.list_load_balancers(after.as_deref(), input.page_size);
     Ok(LoadBalancersOutput {
         next_marker: page::next_token(more, lbs.last().map(|l| l.name.as_str())),
-        load_balancers: lbs.into_iter().cloned().collect(),
+        load_balancers: lbs,
         region,
     })
 }
 
-pub struct DeleteLoadBalancerInput {
+pub struct LoadBalancerArnInput {
     pub arn: String,
 }
 
-impl FromQuery for DeleteLoadBalancerInput {
+impl FromQuery for LoadBalancerArnInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(DeleteLoadBalancerInput {
-            arn: q.req_str("LoadBalancerArn")?.to_owned(),
-        })
+        Ok(LoadBalancerArnInput { arn: q.req_str("LoadBalancerArn")?.to_owned() })
     }
 }
 
-/// Deleting a load balancer that does not exist succeeds, as AWS documents.
-pub fn delete_load_balancer(
-    s: &mut Scope<'_>,
-    input: DeleteLoadBalancerInput,
-) -> Result<Empty, AwsError> {
+/// Deleting a load balancer that does not exist succeeds, as AWS documents; one with deletion
+/// protection on is refused.
+pub fn delete_load_balancer(s: &mut Scope<'_>, input: LoadBalancerArnInput) -> Result<Empty, AwsError> {
+    if let Some(lb) = s.state.elbv2.load_balancer_by_arn(&input.arn) {
+        if lb.attributes.get("deletion_protection.enabled").map(String::as_str) == Some("true") {
+            return Err(err(
+                "OperationNotPermitted",
+                format!("Load balancer '{}' cannot be deleted because deletion protection is enabled", input.arn),
+            ));
+        }
+    }
     core_elb::delete_load_balancer(s, &input.arn);
     Ok(Empty)
+}
+
+pub struct AttributesOutput<'a> {
+    pub attributes: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl ToXml for AttributesOutput<'_> {
+    fn write_xml(&self, w: &mut XmlWriter) {
+        write_attributes(w, self.attributes);
+    }
+}
+
+pub fn describe_load_balancer_attributes<'s>(s: &'s mut Scope<'_>, input: LoadBalancerArnInput) -> Result<AttributesOutput<'s>, AwsError> {
+    let lb = s.state.elbv2.load_balancer_by_arn(&input.arn).ok_or_else(lb_not_found)?;
+    Ok(AttributesOutput { attributes: &lb.attributes })
+}
+
+pub struct ModifyLoadBalancerAttributesInput {
+    pub arn: String,
+    pub attributes: Vec<(String, String)>,
+}
+
+impl FromQuery for ModifyLoadBalancerAttributesInput {
+    fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
+        Ok(ModifyLoadBalancerAttributesInput { arn: q.req_str("LoadBalancerArn")?.to_owned(), attributes: attributes(q)? })
+    }
+}
+
+fn check_lb_attribute(key: &str, value: &str) -> Result<(), AwsError> {
+    if !DEFAULT_LB_ATTRIBUTES.iter().any(|(k, _)| *k == key) {
+        return Err(AwsError::validation_error(format!("Load balancer attribute key '{key}' is not recognized")));
+    }
+    let ok = if key.ends_with(".enabled") {
+        matches!(value, "true" | "false")
+    } else if key == "idle_timeout.timeout_seconds" {
+        value.parse::<u32>().is_ok_and(|n| (1..=4000).contains(&n))
+    } else if key == "client_keep_alive.seconds" {
+        value.parse::<u32>().is_ok_and(|n| (60..=604_800).contains(&n))
+    } else {
+        true
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(err("InvalidConfigurationRequest", format!("The value '{value}' is not valid for load balancer attribute '{key}'")))
+    }
+}
+
+pub fn modify_load_balancer_attributes<'s>(s: &'s mut Scope<'_>, input: ModifyLoadBalancerAttributesInput) -> Result<AttributesOutput<'s>, AwsError> {
+    if s.state.elbv2.load_balancer_by_arn(&input.arn).is_none() {
+        return Err(lb_not_found());
+    }
+    for (k, v) in &input.attributes {
+        check_lb_attribute(k, v)?;
+    }
+    let lb = s.state.elbv2.load_balancer_by_arn_mut(&input.arn).expect("checked above");
+    for (k, v) in input.attributes {
+        lb.attributes.insert(k, v);
+    }
+    Ok(AttributesOutput { attributes: &lb.attributes })
 }
