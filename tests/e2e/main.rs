@@ -7,5 +7,7 @@ mod support;
 
 mod binary;
 mod cli;
+mod elbv2;
+mod elbv2_cli;
 mod foundation;
 mod malformed;

@@ -152,7 +152,9 @@ impl World {
         match event {
             Event::LoadBalancerActive { .. }
             | Event::TargetHealthChange { .. }
-            | Event::TargetDrained { .. } => elbv2::on_event(&mut p.elbv2, &mut self.queue, &pk, at, event),
+            | Event::TargetDrained { .. } => {
+                elbv2::on_event(&mut p.elbv2, &mut self.queue, &pk, at, event)
+            }
         }
     }
 }

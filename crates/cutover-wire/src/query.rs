@@ -93,7 +93,10 @@ impl<'a> QueryView<'a> {
         let mut out: Vec<String> = Vec::with_capacity(parts.len());
         let mut i = 0;
         while i < parts.len() {
-            if parts[i] == "member" && i + 1 < parts.len() && parts[i + 1].bytes().all(|b| b.is_ascii_digit()) {
+            if parts[i] == "member"
+                && i + 1 < parts.len()
+                && parts[i + 1].bytes().all(|b| b.is_ascii_digit())
+            {
                 out.push(parts[i + 1].to_owned());
                 out.push("member".to_owned());
                 i += 2;

@@ -187,33 +187,58 @@ pub async fn put_target_health(State(state): State<AppState>, body: Bytes) -> Re
         None | Some(Value::Null) => None,
         Some(v) => match v.as_i64().filter(|p| (1..=65_535).contains(p)) {
             Some(p) => Some(p as i32),
-            None => return bad(format!("port must be an integer between 1 and 65535, not {v}")),
+            None => {
+                return bad(format!(
+                    "port must be an integer between 1 and 65535, not {v}"
+                ))
+            }
         },
     };
     // arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID
     let parts: Vec<&str> = tg_arn.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[2] != "elasticloadbalancing" || !parts[5].starts_with("targetgroup/") {
+    if parts.len() != 6
+        || parts[2] != "elasticloadbalancing"
+        || !parts[5].starts_with("targetgroup/")
+    {
         return bad(format!("{tg_arn:?} is not a target group ARN"));
     }
     let pk = cutover_core::PartitionKey::new(parts[4], parts[3]);
     let view = {
         let mut w = state.world();
         let now = w.now();
-        let Some(tg) = w.partition(&pk).and_then(|p| p.elbv2.target_group_by_arn(tg_arn)) else {
-            return error(StatusCode::NOT_FOUND, "TargetGroupNotFound", format!("no target group {tg_arn}"));
+        let Some(tg) = w
+            .partition(&pk)
+            .and_then(|p| p.elbv2.target_group_by_arn(tg_arn))
+        else {
+            return error(
+                StatusCode::NOT_FOUND,
+                "TargetGroupNotFound",
+                format!("no target group {tg_arn}"),
+            );
         };
         let Some(port) = port.or(tg.port) else {
             return bad("port is required for a target group without a port".into());
         };
         let mut scope = w.scope(&pk);
-        if !cutover_core::elbv2::health::set_check_result(&mut scope, tg_arn, id, port, Some(forced), None) {
+        if !cutover_core::elbv2::health::set_check_result(
+            &mut scope,
+            tg_arn,
+            id,
+            port,
+            Some(forced),
+            None,
+        ) {
             return error(
                 StatusCode::NOT_FOUND,
                 "TargetNotRegistered",
                 format!("target {id}:{port} is not registered in {tg_arn}"),
             );
         }
-        let tg = scope.state.elbv2.target_group_by_arn(tg_arn).expect("exists");
+        let tg = scope
+            .state
+            .elbv2
+            .target_group_by_arn(tg_arn)
+            .expect("exists");
         let t = tg.target(id, port).expect("registered");
         let v = cutover_core::elbv2::health::view(tg, t, now);
         json!({"targetGroupArn": tg_arn, "id": id, "port": port, "forced": forced, "state": v.state, "reason": v.reason})

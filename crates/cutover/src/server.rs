@@ -21,7 +21,10 @@ pub fn app(state: AppState) -> Router {
         .route("/reset", post(control::reset))
         .route("/clock", get(control::get_clock).put(control::put_clock))
         .route("/clock/advance", post(control::advance))
-        .route("/elbv2/target-health", axum::routing::put(control::put_target_health))
+        .route(
+            "/elbv2/target-health",
+            axum::routing::put(control::put_target_health),
+        )
         .fallback(control::not_found)
         .method_not_allowed_fallback(|| async {
             control::error(

@@ -152,7 +152,10 @@ pub fn parse_actions(q: &QueryView<'_>, name: &str) -> Result<Vec<Action>, AwsEr
         .struct_list(name)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| cutover_wire::query::missing(&q.path(name)))?;
-    let actions = items.iter().map(parse_action).collect::<Result<Vec<_>, _>>()?;
+    let actions = items
+        .iter()
+        .map(parse_action)
+        .collect::<Result<Vec<_>, _>>()?;
     if actions.len() > 1 {
         return Err(err(
             "InvalidLoadBalancerAction",
@@ -166,9 +169,12 @@ pub fn parse_actions(q: &QueryView<'_>, name: &str) -> Result<Vec<Action>, AwsEr
 /// Balancer, and is not already used by another load balancer.
 pub fn check_targets(st: &Elbv2State, lb_arn: &str, actions: &[Action]) -> Result<(), AwsError> {
     for arn in actions.iter().flat_map(|a| a.target_group_arns()) {
-        let tg = st
-            .target_group_by_arn(arn)
-            .ok_or_else(|| err("TargetGroupNotFound", format!("Target group '{arn}' not found")))?;
+        let tg = st.target_group_by_arn(arn).ok_or_else(|| {
+            err(
+                "TargetGroupNotFound",
+                format!("Target group '{arn}' not found"),
+            )
+        })?;
         if !matches!(tg.protocol.as_deref(), Some("HTTP") | Some("HTTPS") | None) {
             return Err(err(
                 "IncompatibleProtocols",
@@ -285,10 +291,18 @@ pub fn parse_conditions(q: &QueryView<'_>) -> Result<Vec<Condition>, AwsError> {
         if let Some(cfg) = &cfg {
             if field == "query-string" {
                 for kv in cfg.struct_list("Values").unwrap_or_default() {
-                    query.push((kv.str("Key").map(str::to_owned), kv.req_str("Value")?.to_owned()));
+                    query.push((
+                        kv.str("Key").map(str::to_owned),
+                        kv.req_str("Value")?.to_owned(),
+                    ));
                 }
             } else {
-                values.extend(cfg.str_list("Values").unwrap_or_default().into_iter().map(str::to_owned));
+                values.extend(
+                    cfg.str_list("Values")
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(str::to_owned),
+                );
             }
             if field == "http-header" {
                 header = Some(cfg.req_str("HttpHeaderName")?.to_owned());
@@ -300,7 +314,9 @@ pub fn parse_conditions(q: &QueryView<'_>) -> Result<Vec<Condition>, AwsError> {
             )));
         }
         if field == "http-header" && header.is_none() {
-            return Err(AwsError::validation_error("An http-header condition must specify HttpHeaderConfig.HttpHeaderName"));
+            return Err(AwsError::validation_error(
+                "An http-header condition must specify HttpHeaderConfig.HttpHeaderName",
+            ));
         }
         out.push(Condition {
             field: field.to_owned(),

@@ -133,8 +133,12 @@ pub fn time_elem(w: &mut XmlWriter, tag: &str, t: cutover_core::VTime) {
     w.text_elem(tag, &cutover_wire::time::iso8601(t.millis()));
 }
 
-/// `<Tags><member><Key/><Value/></member>...</Tags>`
+/// `<Tags><member><Key/><Value/></member>...</Tags>`; omitted when empty (the model's
+/// `TagList` has at least one member).
 pub fn write_tags(w: &mut XmlWriter, tags: &[Tag]) {
+    if tags.is_empty() {
+        return;
+    }
     w.list("Tags", tags, |w, t| {
         w.text_elem("Key", &t.key);
         w.text_elem("Value", &t.value);
@@ -151,7 +155,9 @@ pub fn check_name(kind: &str, name: &str) -> Result<(), AwsError> {
         return Err(bad("it must be between 1 and 32 characters long"));
     }
     if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(bad("it can contain only alphanumeric characters and hyphens"));
+        return Err(bad(
+            "it can contain only alphanumeric characters and hyphens",
+        ));
     }
     if name.starts_with('-') || name.ends_with('-') {
         return Err(bad("it cannot begin or end with a hyphen"));
@@ -176,7 +182,10 @@ pub fn attributes(q: &QueryView<'_>) -> Result<Vec<(String, String)>, AwsError> 
         .collect()
 }
 
-pub fn write_attributes<'a>(w: &mut XmlWriter, attrs: impl IntoIterator<Item = (&'a String, &'a String)>) {
+pub fn write_attributes<'a>(
+    w: &mut XmlWriter,
+    attrs: impl IntoIterator<Item = (&'a String, &'a String)>,
+) {
     w.list("Attributes", attrs, |w, (k, v)| {
         w.text_elem("Key", k);
         w.text_elem("Value", v);

@@ -8,7 +8,9 @@ use cutover_wire::query::QueryView;
 use cutover_wire::xml::XmlWriter;
 use cutover_wire::AwsError;
 
-use super::actions::{check_targets, parse_actions, parse_conditions, write_actions, write_conditions};
+use super::actions::{
+    check_targets, parse_actions, parse_conditions, write_actions, write_conditions,
+};
 use super::listeners::listener_not_found;
 use super::{bad_marker, err, page_size, strings, tags, Empty, FromQuery, ToXml};
 
@@ -41,15 +43,28 @@ impl ToXml for RulesOutput<'_> {
 }
 
 fn one_rule<'a>(st: &'a Elbv2State, arn: &str) -> RulesOutput<'a> {
-    RulesOutput { st, rules: st.rule(arn).into_iter().collect(), next_marker: None }
+    RulesOutput {
+        st,
+        rules: st.rule(arn).into_iter().collect(),
+        next_marker: None,
+    }
 }
 
 fn priority(q: &QueryView<'_>, name: &str) -> Result<i32, AwsError> {
-    q.int_in(name, 1, 50_000)?.map(|n| n as i32).ok_or_else(|| cutover_wire::query::missing(&q.path(name)))
+    q.int_in(name, 1, 50_000)?
+        .map(|n| n as i32)
+        .ok_or_else(|| cutover_wire::query::missing(&q.path(name)))
 }
 
-fn priority_in_use(st: &Elbv2State, listener_arn: &str, priority: i32, except: Option<&str>) -> bool {
-    st.rules_of(listener_arn).iter().any(|r| r.priority == Some(priority) && Some(r.arn.as_str()) != except)
+fn priority_in_use(
+    st: &Elbv2State,
+    listener_arn: &str,
+    priority: i32,
+    except: Option<&str>,
+) -> bool {
+    st.rules_of(listener_arn)
+        .iter()
+        .any(|r| r.priority == Some(priority) && Some(r.arn.as_str()) != except)
 }
 
 pub struct CreateRuleInput {
@@ -72,17 +87,36 @@ impl FromQuery for CreateRuleInput {
     }
 }
 
-pub fn create_rule<'s>(s: &'s mut Scope<'_>, input: CreateRuleInput) -> Result<RulesOutput<'s>, AwsError> {
-    let lb_arn = s.state.elbv2.listener(&input.listener_arn).ok_or_else(listener_not_found)?.lb_arn.clone();
+pub fn create_rule<'s>(
+    s: &'s mut Scope<'_>,
+    input: CreateRuleInput,
+) -> Result<RulesOutput<'s>, AwsError> {
+    let lb_arn = s
+        .state
+        .elbv2
+        .listener(&input.listener_arn)
+        .ok_or_else(listener_not_found)?
+        .lb_arn
+        .clone();
     if priority_in_use(&s.state.elbv2, &input.listener_arn, input.priority, None) {
-        return Err(err("PriorityInUse", format!("Priority '{}' is currently in use", input.priority)));
+        return Err(err(
+            "PriorityInUse",
+            format!("Priority '{}' is currently in use", input.priority),
+        ));
     }
     if s.state.elbv2.rules_of(&input.listener_arn).len() > 100 {
         return Err(err("TooManyRules", "A listener can have at most 100 rules"));
     }
     check_targets(&s.state.elbv2, &lb_arn, &input.actions)?;
-    let rule = core_l::create_rule(s, &input.listener_arn, input.priority, input.conditions, input.actions, input.tags)
-        .ok_or_else(listener_not_found)?;
+    let rule = core_l::create_rule(
+        s,
+        &input.listener_arn,
+        input.priority,
+        input.conditions,
+        input.actions,
+        input.tags,
+    )
+    .ok_or_else(listener_not_found)?;
     Ok(one_rule(&s.state.elbv2, &rule.arn))
 }
 
@@ -104,14 +138,28 @@ impl FromQuery for DescribeRulesInput {
     }
 }
 
-pub fn describe_rules<'s>(s: &'s mut Scope<'_>, input: DescribeRulesInput) -> Result<RulesOutput<'s>, AwsError> {
+pub fn describe_rules<'s>(
+    s: &'s mut Scope<'_>,
+    input: DescribeRulesInput,
+) -> Result<RulesOutput<'s>, AwsError> {
     let st = &s.state.elbv2;
     match (input.listener_arn, input.arns) {
-        (Some(_), Some(_)) => Err(AwsError::validation_error("Rule ARNs and a listener ARN cannot be specified at the same time")),
-        (None, None) => Err(AwsError::validation_error("You must specify either rule ARNs or a listener ARN")),
+        (Some(_), Some(_)) => Err(AwsError::validation_error(
+            "Rule ARNs and a listener ARN cannot be specified at the same time",
+        )),
+        (None, None) => Err(AwsError::validation_error(
+            "You must specify either rule ARNs or a listener ARN",
+        )),
         (None, Some(arns)) => {
-            let rules = arns.iter().map(|a| st.rule(a).ok_or_else(rule_not_found)).collect::<Result<_, _>>()?;
-            Ok(RulesOutput { st, rules, next_marker: None })
+            let rules = arns
+                .iter()
+                .map(|a| st.rule(a).ok_or_else(rule_not_found))
+                .collect::<Result<_, _>>()?;
+            Ok(RulesOutput {
+                st,
+                rules,
+                next_marker: None,
+            })
         }
         (Some(l), None) => {
             if st.listener(&l).is_none() {
@@ -126,7 +174,11 @@ pub fn describe_rules<'s>(s: &'s mut Scope<'_>, input: DescribeRulesInput) -> Re
             let end = (start + input.page_size).min(all.len());
             let rules = all.get(start..end).unwrap_or(&[]).to_vec();
             let next = (end < all.len()).then(|| end.to_string());
-            Ok(RulesOutput { st, rules, next_marker: next.map(|k| cutover_wire::token::encode(&k)) })
+            Ok(RulesOutput {
+                st,
+                rules,
+                next_marker: next.map(|k| cutover_wire::token::encode(&k)),
+            })
         }
     }
 }
@@ -141,18 +193,38 @@ impl FromQuery for ModifyRuleInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
         Ok(ModifyRuleInput {
             arn: q.req_str("RuleArn")?.to_owned(),
-            conditions: if q.has_list("Conditions") { Some(parse_conditions(q)?) } else { None },
-            actions: if q.has_list("Actions") { Some(parse_actions(q, "Actions")?) } else { None },
+            conditions: if q.has_list("Conditions") {
+                Some(parse_conditions(q)?)
+            } else {
+                None
+            },
+            actions: if q.has_list("Actions") {
+                Some(parse_actions(q, "Actions")?)
+            } else {
+                None
+            },
         })
     }
 }
 
-pub fn modify_rule<'s>(s: &'s mut Scope<'_>, input: ModifyRuleInput) -> Result<RulesOutput<'s>, AwsError> {
+pub fn modify_rule<'s>(
+    s: &'s mut Scope<'_>,
+    input: ModifyRuleInput,
+) -> Result<RulesOutput<'s>, AwsError> {
     let rule = s.state.elbv2.rule(&input.arn).ok_or_else(rule_not_found)?;
     if rule.is_default() && input.conditions.is_some() {
-        return Err(err("OperationNotPermitted", "The conditions of a default rule cannot be modified"));
+        return Err(err(
+            "OperationNotPermitted",
+            "The conditions of a default rule cannot be modified",
+        ));
     }
-    let lb_arn = s.state.elbv2.listener(&rule.listener_arn).ok_or_else(listener_not_found)?.lb_arn.clone();
+    let lb_arn = s
+        .state
+        .elbv2
+        .listener(&rule.listener_arn)
+        .ok_or_else(listener_not_found)?
+        .lb_arn
+        .clone();
     if let Some(a) = &input.actions {
         check_targets(&s.state.elbv2, &lb_arn, a)?;
     }
@@ -166,14 +238,19 @@ pub struct RuleArnInput {
 
 impl FromQuery for RuleArnInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(RuleArnInput { arn: q.req_str("RuleArn")?.to_owned() })
+        Ok(RuleArnInput {
+            arn: q.req_str("RuleArn")?.to_owned(),
+        })
     }
 }
 
 pub fn delete_rule(s: &mut Scope<'_>, input: RuleArnInput) -> Result<Empty, AwsError> {
     let rule = s.state.elbv2.rule(&input.arn).ok_or_else(rule_not_found)?;
     if rule.is_default() {
-        return Err(err("OperationNotPermitted", "A default rule cannot be deleted"));
+        return Err(err(
+            "OperationNotPermitted",
+            "A default rule cannot be deleted",
+        ));
     }
     core_l::delete_rule(s, &input.arn);
     Ok(Empty)
@@ -197,28 +274,53 @@ impl FromQuery for SetRulePrioritiesInput {
     }
 }
 
-pub fn set_rule_priorities<'s>(s: &'s mut Scope<'_>, input: SetRulePrioritiesInput) -> Result<RulesOutput<'s>, AwsError> {
+pub fn set_rule_priorities<'s>(
+    s: &'s mut Scope<'_>,
+    input: SetRulePrioritiesInput,
+) -> Result<RulesOutput<'s>, AwsError> {
     let st = &s.state.elbv2;
     for (i, (arn, p)) in input.priorities.iter().enumerate() {
         let rule = st.rule(arn).ok_or_else(rule_not_found)?;
         if rule.is_default() {
-            return Err(err("OperationNotPermitted", "The priority of a default rule cannot be changed"));
+            return Err(err(
+                "OperationNotPermitted",
+                "The priority of a default rule cannot be changed",
+            ));
         }
-        if input.priorities[..i].iter().any(|(a, q)| a == arn || q == p) {
-            return Err(err("PriorityInUse", format!("Priority '{p}' is specified more than once")));
+        if input.priorities[..i]
+            .iter()
+            .any(|(a, q)| a == arn || q == p)
+        {
+            return Err(err(
+                "PriorityInUse",
+                format!("Priority '{p}' is specified more than once"),
+            ));
         }
         // Taken by a rule of the same listener that is not being moved in this call.
         let taken = st.rules_of(&rule.listener_arn).iter().any(|r| {
-            r.priority == Some(*p) && r.arn != *arn && !input.priorities.iter().any(|(a, _)| a == &r.arn)
+            r.priority == Some(*p)
+                && r.arn != *arn
+                && !input.priorities.iter().any(|(a, _)| a == &r.arn)
         });
         if taken {
-            return Err(err("PriorityInUse", format!("Priority '{p}' is currently in use")));
+            return Err(err(
+                "PriorityInUse",
+                format!("Priority '{p}' is currently in use"),
+            ));
         }
     }
     for (arn, p) in &input.priorities {
         core_l::set_priority(s, arn, *p);
     }
     let st = &s.state.elbv2;
-    let rules = input.priorities.iter().filter_map(|(a, _)| st.rule(a)).collect();
-    Ok(RulesOutput { st, rules, next_marker: None })
+    let rules = input
+        .priorities
+        .iter()
+        .filter_map(|(a, _)| st.rule(a))
+        .collect();
+    Ok(RulesOutput {
+        st,
+        rules,
+        next_marker: None,
+    })
 }

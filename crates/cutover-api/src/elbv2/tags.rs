@@ -16,15 +16,23 @@ use super::{check_tag_key, err, required_strings, tags, write_tags, Empty, FromQ
 /// The tags of the resource an ARN names, or the matching not-found error.
 fn tags_of<'a>(st: &'a Elbv2State, arn: &str) -> Result<&'a Vec<Tag>, AwsError> {
     if arn.contains(":loadbalancer/") {
-        st.load_balancer_by_arn(arn).map(|l| &l.tags).ok_or_else(lb_not_found)
+        st.load_balancer_by_arn(arn)
+            .map(|l| &l.tags)
+            .ok_or_else(lb_not_found)
     } else if arn.contains(":targetgroup/") {
-        st.target_group_by_arn(arn).map(|t| &t.tags).ok_or_else(tg_not_found)
+        st.target_group_by_arn(arn)
+            .map(|t| &t.tags)
+            .ok_or_else(tg_not_found)
     } else if arn.contains(":listener-rule/") {
         st.rule(arn).map(|r| &r.tags).ok_or_else(rule_not_found)
     } else if arn.contains(":listener/") {
-        st.listener(arn).map(|l| &l.tags).ok_or_else(listener_not_found)
+        st.listener(arn)
+            .map(|l| &l.tags)
+            .ok_or_else(listener_not_found)
     } else {
-        Err(AwsError::validation_error(format!("'{arn}' is not a valid Elastic Load Balancing resource ARN")))
+        Err(AwsError::validation_error(format!(
+            "'{arn}' is not a valid Elastic Load Balancing resource ARN"
+        )))
     }
 }
 
@@ -43,7 +51,9 @@ fn tags_of_mut<'a>(st: &'a mut Elbv2State, arn: &str) -> Option<&'a mut Vec<Tag>
 fn resource_arns(q: &QueryView<'_>) -> Result<Vec<String>, AwsError> {
     let arns = required_strings(q, "ResourceArns")?;
     if arns.len() > 20 {
-        return Err(AwsError::validation_error("At most 20 resource ARNs can be specified"));
+        return Err(AwsError::validation_error(
+            "At most 20 resource ARNs can be specified",
+        ));
     }
     Ok(arns)
 }
@@ -59,7 +69,10 @@ impl FromQuery for AddTagsInput {
         if tags.is_empty() {
             return Err(cutover_wire::query::missing("tags"));
         }
-        Ok(AddTagsInput { arns: resource_arns(q)?, tags })
+        Ok(AddTagsInput {
+            arns: resource_arns(q)?,
+            tags,
+        })
     }
 }
 
@@ -67,9 +80,16 @@ pub fn add_tags(s: &mut Scope<'_>, input: AddTagsInput) -> Result<Empty, AwsErro
     let st = &mut s.state.elbv2;
     for arn in &input.arns {
         let existing = tags_of(st, arn)?;
-        let added = input.tags.iter().filter(|t| !existing.iter().any(|e| e.key == t.key)).count();
+        let added = input
+            .tags
+            .iter()
+            .filter(|t| !existing.iter().any(|e| e.key == t.key))
+            .count();
         if existing.len() + added > 50 {
-            return Err(err("TooManyTags", format!("The resource '{arn}' would have more than 50 tags")));
+            return Err(err(
+                "TooManyTags",
+                format!("The resource '{arn}' would have more than 50 tags"),
+            ));
         }
     }
     for arn in &input.arns {
@@ -95,7 +115,10 @@ impl FromQuery for RemoveTagsInput {
         for k in &keys {
             check_tag_key(k)?;
         }
-        Ok(RemoveTagsInput { arns: resource_arns(q)?, keys })
+        Ok(RemoveTagsInput {
+            arns: resource_arns(q)?,
+            keys,
+        })
     }
 }
 
@@ -105,7 +128,9 @@ pub fn remove_tags(s: &mut Scope<'_>, input: RemoveTagsInput) -> Result<Empty, A
         tags_of(st, arn)?;
     }
     for arn in &input.arns {
-        tags_of_mut(st, arn).expect("checked above").retain(|t| !input.keys.contains(&t.key));
+        tags_of_mut(st, arn)
+            .expect("checked above")
+            .retain(|t| !input.keys.contains(&t.key));
     }
     Ok(Empty)
 }
@@ -116,7 +141,9 @@ pub struct DescribeTagsInput {
 
 impl FromQuery for DescribeTagsInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(DescribeTagsInput { arns: resource_arns(q)? })
+        Ok(DescribeTagsInput {
+            arns: resource_arns(q)?,
+        })
     }
 }
 
@@ -133,8 +160,15 @@ impl ToXml for DescribeTagsOutput<'_> {
     }
 }
 
-pub fn describe_tags<'s>(s: &'s mut Scope<'_>, input: DescribeTagsInput) -> Result<DescribeTagsOutput<'s>, AwsError> {
+pub fn describe_tags<'s>(
+    s: &'s mut Scope<'_>,
+    input: DescribeTagsInput,
+) -> Result<DescribeTagsOutput<'s>, AwsError> {
     let st = &s.state.elbv2;
-    let rows = input.arns.into_iter().map(|a| tags_of(st, &a).map(|t| (a, t))).collect::<Result<_, _>>()?;
+    let rows = input
+        .arns
+        .into_iter()
+        .map(|a| tags_of(st, &a).map(|t| (a, t)))
+        .collect::<Result<_, _>>()?;
     Ok(DescribeTagsOutput { rows })
 }

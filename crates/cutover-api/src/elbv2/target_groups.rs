@@ -2,17 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use cutover_core::elbv2::target_groups::{self as core_tg, HealthCheck, NewTargetGroup, TargetGroup};
+use cutover_core::elbv2::target_groups::{
+    self as core_tg, HealthCheck, NewTargetGroup, TargetGroup,
+};
 use cutover_core::Scope;
 use cutover_wire::query::QueryView;
 use cutover_wire::xml::XmlWriter;
 use cutover_wire::AwsError;
 
 use super::load_balancers::{lb_not_found, AttributesOutput};
-use super::{attributes, bad_marker, check_name, err, page_size, strings, tags, Empty, FromQuery, ToXml};
+use super::{
+    attributes, bad_marker, check_name, err, page_size, strings, tags, Empty, FromQuery, ToXml,
+};
 use crate::page;
 
-const PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE", "QUIC", "TCP_QUIC"];
+const PROTOCOLS: &[&str] = &[
+    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE", "QUIC", "TCP_QUIC",
+];
 
 pub fn tg_not_found() -> AwsError {
     err("TargetGroupNotFound", "One or more target groups not found")
@@ -52,7 +58,9 @@ pub struct TargetGroupsOutput<'a> {
 
 impl ToXml for TargetGroupsOutput<'_> {
     fn write_xml(&self, w: &mut XmlWriter) {
-        w.list("TargetGroups", &self.groups, |w, tg| write_target_group(w, tg));
+        w.list("TargetGroups", &self.groups, |w, tg| {
+            write_target_group(w, tg)
+        });
         w.opt_text("NextMarker", self.next_marker.as_deref());
     }
 }
@@ -83,16 +91,30 @@ impl HealthCheckInput {
         }
         let matcher = q.nested("Matcher");
         Ok(HealthCheckInput {
-            protocol: q.enum_str("HealthCheckProtocol", PROTOCOLS)?.map(str::to_owned),
+            protocol: q
+                .enum_str("HealthCheckProtocol", PROTOCOLS)?
+                .map(str::to_owned),
             port,
             enabled: q.bool("HealthCheckEnabled")?,
             path: q.str("HealthCheckPath").map(str::to_owned),
-            interval: q.int_in("HealthCheckIntervalSeconds", 5, 300)?.map(|n| n as i32),
-            timeout: q.int_in("HealthCheckTimeoutSeconds", 2, 120)?.map(|n| n as i32),
+            interval: q
+                .int_in("HealthCheckIntervalSeconds", 5, 300)?
+                .map(|n| n as i32),
+            timeout: q
+                .int_in("HealthCheckTimeoutSeconds", 2, 120)?
+                .map(|n| n as i32),
             healthy: q.int_in("HealthyThresholdCount", 2, 10)?.map(|n| n as i32),
-            unhealthy: q.int_in("UnhealthyThresholdCount", 2, 10)?.map(|n| n as i32),
-            matcher_http: matcher.as_ref().and_then(|m| m.str("HttpCode")).map(str::to_owned),
-            matcher_grpc: matcher.as_ref().and_then(|m| m.str("GrpcCode")).map(str::to_owned),
+            unhealthy: q
+                .int_in("UnhealthyThresholdCount", 2, 10)?
+                .map(|n| n as i32),
+            matcher_http: matcher
+                .as_ref()
+                .and_then(|m| m.str("HttpCode"))
+                .map(str::to_owned),
+            matcher_grpc: matcher
+                .as_ref()
+                .and_then(|m| m.str("GrpcCode"))
+                .map(str::to_owned),
         })
     }
 
@@ -109,7 +131,9 @@ impl HealthCheckInput {
         }
         if let Some(p) = self.path {
             if !p.starts_with('/') || p.len() > 1024 {
-                return Err(AwsError::validation_error("The health check path must begin with '/' and be at most 1024 characters"));
+                return Err(AwsError::validation_error(
+                    "The health check path must begin with '/' and be at most 1024 characters",
+                ));
             }
             hc.path = Some(p);
         }
@@ -136,7 +160,11 @@ impl HealthCheckInput {
     }
 }
 
-fn default_health_check(target_type: &str, protocol: Option<&str>, protocol_version: Option<&str>) -> HealthCheck {
+fn default_health_check(
+    target_type: &str,
+    protocol: Option<&str>,
+    protocol_version: Option<&str>,
+) -> HealthCheck {
     let http = matches!(protocol, Some("HTTP") | Some("HTTPS"));
     if target_type == "lambda" {
         return HealthCheck {
@@ -157,7 +185,13 @@ fn default_health_check(target_type: &str, protocol: Option<&str>, protocol_vers
         enabled: true,
         protocol: protocol.map(|p| if http { p.to_owned() } else { "TCP".to_owned() }),
         port: "traffic-port".into(),
-        path: http.then(|| if grpc { "/AWS.ALB/healthcheck".into() } else { "/".into() }),
+        path: http.then(|| {
+            if grpc {
+                "/AWS.ALB/healthcheck".into()
+            } else {
+                "/".into()
+            }
+        }),
         interval_seconds: 30,
         timeout_seconds: if http { 5 } else { 10 },
         healthy_threshold: 5,
@@ -187,15 +221,24 @@ impl FromQuery for CreateTargetGroupInput {
             protocol_version: q.str("ProtocolVersion").map(str::to_owned),
             port: q.int_in("Port", 1, 65_535)?.map(|n| n as i32),
             vpc_id: q.str("VpcId").map(str::to_owned),
-            target_type: q.enum_str("TargetType", &["instance", "ip", "lambda", "alb"])?.unwrap_or("instance").to_owned(),
-            ip_address_type: q.enum_str("IpAddressType", &["ipv4", "ipv6"])?.unwrap_or("ipv4").to_owned(),
+            target_type: q
+                .enum_str("TargetType", &["instance", "ip", "lambda", "alb"])?
+                .unwrap_or("instance")
+                .to_owned(),
+            ip_address_type: q
+                .enum_str("IpAddressType", &["ipv4", "ipv6"])?
+                .unwrap_or("ipv4")
+                .to_owned(),
             health_check: HealthCheckInput::parse(q)?,
             tags: tags(q)?,
         })
     }
 }
 
-pub fn create_target_group<'s>(s: &'s mut Scope<'_>, input: CreateTargetGroupInput) -> Result<TargetGroupsOutput<'s>, AwsError> {
+pub fn create_target_group<'s>(
+    s: &'s mut Scope<'_>,
+    input: CreateTargetGroupInput,
+) -> Result<TargetGroupsOutput<'s>, AwsError> {
     check_name("target group", &input.name)?;
     let lambda = input.target_type == "lambda";
     if !lambda {
@@ -209,7 +252,9 @@ pub fn create_target_group<'s>(s: &'s mut Scope<'_>, input: CreateTargetGroupInp
             return Err(AwsError::validation_error("A VPC ID must be specified"));
         }
     } else if input.protocol.is_some() || input.port.is_some() || input.vpc_id.is_some() {
-        return Err(AwsError::validation_error("Protocol, port and VPC ID cannot be specified for target groups of type 'lambda'"));
+        return Err(AwsError::validation_error(
+            "Protocol, port and VPC ID cannot be specified for target groups of type 'lambda'",
+        ));
     }
     let http = matches!(input.protocol.as_deref(), Some("HTTP") | Some("HTTPS"));
     let protocol_version = match input.protocol_version.as_deref() {
@@ -222,7 +267,11 @@ pub fn create_target_group<'s>(s: &'s mut Scope<'_>, input: CreateTargetGroupInp
             )))
         }
     };
-    let base = default_health_check(&input.target_type, input.protocol.as_deref(), protocol_version.as_deref());
+    let base = default_health_check(
+        &input.target_type,
+        input.protocol.as_deref(),
+        protocol_version.as_deref(),
+    );
     let hc = input.health_check.apply(base)?;
     if let Some(existing) = s.state.elbv2.target_group_by_name(&input.name) {
         let same = existing.protocol == input.protocol
@@ -231,10 +280,20 @@ pub fn create_target_group<'s>(s: &'s mut Scope<'_>, input: CreateTargetGroupInp
             && existing.target_type == input.target_type
             && existing.health_check == hc;
         if !same {
-            return Err(err("DuplicateTargetGroupName", "A target group with the same name exists, but with different settings"));
+            return Err(err(
+                "DuplicateTargetGroupName",
+                "A target group with the same name exists, but with different settings",
+            ));
         }
-        let tg = s.state.elbv2.target_group_by_name(&input.name).expect("checked above");
-        return Ok(TargetGroupsOutput { groups: vec![tg], next_marker: None });
+        let tg = s
+            .state
+            .elbv2
+            .target_group_by_name(&input.name)
+            .expect("checked above");
+        return Ok(TargetGroupsOutput {
+            groups: vec![tg],
+            next_marker: None,
+        });
     }
     let tg = core_tg::create_target_group(
         s,
@@ -250,7 +309,10 @@ pub fn create_target_group<'s>(s: &'s mut Scope<'_>, input: CreateTargetGroupInp
             tags: input.tags,
         },
     );
-    Ok(TargetGroupsOutput { groups: vec![tg], next_marker: None })
+    Ok(TargetGroupsOutput {
+        groups: vec![tg],
+        next_marker: None,
+    })
 }
 
 pub struct DescribeTargetGroupsInput {
@@ -273,27 +335,46 @@ impl FromQuery for DescribeTargetGroupsInput {
     }
 }
 
-pub fn describe_target_groups<'s>(s: &'s mut Scope<'_>, input: DescribeTargetGroupsInput) -> Result<TargetGroupsOutput<'s>, AwsError> {
+pub fn describe_target_groups<'s>(
+    s: &'s mut Scope<'_>,
+    input: DescribeTargetGroupsInput,
+) -> Result<TargetGroupsOutput<'s>, AwsError> {
     let st = &s.state.elbv2;
-    let filters = input.lb_arn.is_some() as u8 + input.arns.is_some() as u8 + input.names.is_some() as u8;
+    let filters =
+        input.lb_arn.is_some() as u8 + input.arns.is_some() as u8 + input.names.is_some() as u8;
     if filters > 1 {
         return Err(AwsError::validation_error(
             "Only one of load balancer ARN, target group ARNs or target group names can be specified",
         ));
     }
     if let Some(arns) = input.arns {
-        let groups = arns.iter().map(|a| st.target_group_by_arn(a).ok_or_else(tg_not_found)).collect::<Result<_, _>>()?;
-        return Ok(TargetGroupsOutput { groups, next_marker: None });
+        let groups = arns
+            .iter()
+            .map(|a| st.target_group_by_arn(a).ok_or_else(tg_not_found))
+            .collect::<Result<_, _>>()?;
+        return Ok(TargetGroupsOutput {
+            groups,
+            next_marker: None,
+        });
     }
     if let Some(names) = input.names {
-        let groups = names.iter().map(|n| st.target_group_by_name(n).ok_or_else(tg_not_found)).collect::<Result<_, _>>()?;
-        return Ok(TargetGroupsOutput { groups, next_marker: None });
+        let groups = names
+            .iter()
+            .map(|n| st.target_group_by_name(n).ok_or_else(tg_not_found))
+            .collect::<Result<_, _>>()?;
+        return Ok(TargetGroupsOutput {
+            groups,
+            next_marker: None,
+        });
     }
     if let Some(lb) = input.lb_arn {
         if st.load_balancer_by_arn(&lb).is_none() {
             return Err(lb_not_found());
         }
-        return Ok(TargetGroupsOutput { groups: st.target_groups_of_load_balancer(&lb), next_marker: None });
+        return Ok(TargetGroupsOutput {
+            groups: st.target_groups_of_load_balancer(&lb),
+            next_marker: None,
+        });
     }
     let after = page::resume_after(input.marker.as_deref(), bad_marker)?;
     let (groups, more) = st.list_target_groups(after.as_deref(), input.page_size);
@@ -310,16 +391,33 @@ pub struct ModifyTargetGroupInput {
 
 impl FromQuery for ModifyTargetGroupInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(ModifyTargetGroupInput { arn: q.req_str("TargetGroupArn")?.to_owned(), health_check: HealthCheckInput::parse(q)? })
+        Ok(ModifyTargetGroupInput {
+            arn: q.req_str("TargetGroupArn")?.to_owned(),
+            health_check: HealthCheckInput::parse(q)?,
+        })
     }
 }
 
-pub fn modify_target_group<'s>(s: &'s mut Scope<'_>, input: ModifyTargetGroupInput) -> Result<TargetGroupsOutput<'s>, AwsError> {
-    let tg = s.state.elbv2.target_group_by_arn(&input.arn).ok_or_else(tg_not_found)?;
+pub fn modify_target_group<'s>(
+    s: &'s mut Scope<'_>,
+    input: ModifyTargetGroupInput,
+) -> Result<TargetGroupsOutput<'s>, AwsError> {
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.arn)
+        .ok_or_else(tg_not_found)?;
     let hc = input.health_check.apply(tg.health_check.clone())?;
     core_tg::set_health_check(s, &input.arn, hc);
-    let tg = s.state.elbv2.target_group_by_arn(&input.arn).expect("exists");
-    Ok(TargetGroupsOutput { groups: vec![tg], next_marker: None })
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.arn)
+        .expect("exists");
+    Ok(TargetGroupsOutput {
+        groups: vec![tg],
+        next_marker: None,
+    })
 }
 
 pub struct TargetGroupArnInput {
@@ -328,17 +426,25 @@ pub struct TargetGroupArnInput {
 
 impl FromQuery for TargetGroupArnInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(TargetGroupArnInput { arn: q.req_str("TargetGroupArn")?.to_owned() })
+        Ok(TargetGroupArnInput {
+            arn: q.req_str("TargetGroupArn")?.to_owned(),
+        })
     }
 }
 
 /// Deleting a group some listener or rule forwards to is refused; an unknown ARN succeeds.
-pub fn delete_target_group(s: &mut Scope<'_>, input: TargetGroupArnInput) -> Result<Empty, AwsError> {
+pub fn delete_target_group(
+    s: &mut Scope<'_>,
+    input: TargetGroupArnInput,
+) -> Result<Empty, AwsError> {
     if let Some(tg) = s.state.elbv2.target_group_by_arn(&input.arn) {
         if tg.in_use() {
             return Err(err(
                 "ResourceInUse",
-                format!("Target group '{}' is currently in use by a listener or a rule", input.arn),
+                format!(
+                    "Target group '{}' is currently in use by a listener or a rule",
+                    input.arn
+                ),
             ));
         }
     }
@@ -346,9 +452,18 @@ pub fn delete_target_group(s: &mut Scope<'_>, input: TargetGroupArnInput) -> Res
     Ok(Empty)
 }
 
-pub fn describe_target_group_attributes<'s>(s: &'s mut Scope<'_>, input: TargetGroupArnInput) -> Result<AttributesOutput<'s>, AwsError> {
-    let tg = s.state.elbv2.target_group_by_arn(&input.arn).ok_or_else(tg_not_found)?;
-    Ok(AttributesOutput { attributes: &tg.attributes })
+pub fn describe_target_group_attributes<'s>(
+    s: &'s mut Scope<'_>,
+    input: TargetGroupArnInput,
+) -> Result<AttributesOutput<'s>, AwsError> {
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.arn)
+        .ok_or_else(tg_not_found)?;
+    Ok(AttributesOutput {
+        attributes: &tg.attributes,
+    })
 }
 
 pub struct ModifyTargetGroupAttributesInput {
@@ -358,7 +473,10 @@ pub struct ModifyTargetGroupAttributesInput {
 
 impl FromQuery for ModifyTargetGroupAttributesInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(ModifyTargetGroupAttributesInput { arn: q.req_str("TargetGroupArn")?.to_owned(), attributes: attributes(q)? })
+        Ok(ModifyTargetGroupAttributesInput {
+            arn: q.req_str("TargetGroupArn")?.to_owned(),
+            attributes: attributes(q)?,
+        })
     }
 }
 
@@ -366,18 +484,38 @@ fn int_between(v: &str, lo: i64, hi: i64) -> bool {
     v.parse::<i64>().is_ok_and(|n| (lo..=hi).contains(&n))
 }
 
-fn check_tg_attribute(existing: &BTreeMap<String, String>, key: &str, value: &str) -> Result<(), AwsError> {
+fn check_tg_attribute(
+    existing: &BTreeMap<String, String>,
+    key: &str,
+    value: &str,
+) -> Result<(), AwsError> {
     if !existing.contains_key(key) {
-        return Err(AwsError::validation_error(format!("Target group attribute key '{key}' is not recognized")));
+        return Err(AwsError::validation_error(format!(
+            "Target group attribute key '{key}' is not recognized"
+        )));
     }
     let ok = match key {
         "deregistration_delay.timeout_seconds" => int_between(value, 0, 3600),
-        "stickiness.lb_cookie.duration_seconds" | "stickiness.app_cookie.duration_seconds" => int_between(value, 1, 604_800),
+        "stickiness.lb_cookie.duration_seconds" | "stickiness.app_cookie.duration_seconds" => {
+            int_between(value, 1, 604_800)
+        }
         "slow_start.duration_seconds" => value == "0" || int_between(value, 30, 900),
-        "stickiness.type" => matches!(value, "lb_cookie" | "app_cookie" | "source_ip" | "source_ip_dest_ip" | "source_ip_dest_ip_proto"),
-        "load_balancing.algorithm.type" => matches!(value, "round_robin" | "least_outstanding_requests" | "weighted_random"),
+        "stickiness.type" => matches!(
+            value,
+            "lb_cookie"
+                | "app_cookie"
+                | "source_ip"
+                | "source_ip_dest_ip"
+                | "source_ip_dest_ip_proto"
+        ),
+        "load_balancing.algorithm.type" => matches!(
+            value,
+            "round_robin" | "least_outstanding_requests" | "weighted_random"
+        ),
         "load_balancing.algorithm.anomaly_mitigation" => matches!(value, "on" | "off"),
-        "load_balancing.cross_zone.enabled" => matches!(value, "true" | "false" | "use_load_balancer_configuration"),
+        "load_balancing.cross_zone.enabled" => {
+            matches!(value, "true" | "false" | "use_load_balancer_configuration")
+        }
         k if k.ends_with(".enabled") => matches!(value, "true" | "false"),
         k if k.ends_with(".count") => int_between(value, 1, 100_000),
         k if k.ends_with(".percentage") => value == "off" || int_between(value, 1, 100),
@@ -386,18 +524,34 @@ fn check_tg_attribute(existing: &BTreeMap<String, String>, key: &str, value: &st
     if ok {
         Ok(())
     } else {
-        Err(err("InvalidConfigurationRequest", format!("The value '{value}' is not valid for target group attribute '{key}'")))
+        Err(err(
+            "InvalidConfigurationRequest",
+            format!("The value '{value}' is not valid for target group attribute '{key}'"),
+        ))
     }
 }
 
-pub fn modify_target_group_attributes<'s>(s: &'s mut Scope<'_>, input: ModifyTargetGroupAttributesInput) -> Result<AttributesOutput<'s>, AwsError> {
-    let tg = s.state.elbv2.target_group_by_arn(&input.arn).ok_or_else(tg_not_found)?;
+pub fn modify_target_group_attributes<'s>(
+    s: &'s mut Scope<'_>,
+    input: ModifyTargetGroupAttributesInput,
+) -> Result<AttributesOutput<'s>, AwsError> {
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.arn)
+        .ok_or_else(tg_not_found)?;
     for (k, v) in &input.attributes {
         check_tg_attribute(&tg.attributes, k, v)?;
     }
-    let tg = s.state.elbv2.target_group_by_arn_mut(&input.arn).expect("exists");
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn_mut(&input.arn)
+        .expect("exists");
     for (k, v) in input.attributes {
         tg.attributes.insert(k, v);
     }
-    Ok(AttributesOutput { attributes: &tg.attributes })
+    Ok(AttributesOutput {
+        attributes: &tg.attributes,
+    })
 }

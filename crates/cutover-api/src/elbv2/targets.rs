@@ -43,13 +43,21 @@ fn parse_targets(q: &QueryView<'_>, required: bool) -> Result<Vec<TargetDescript
 
 impl FromQuery for TargetsInput {
     fn from_query(q: &QueryView<'_>) -> Result<Self, AwsError> {
-        Ok(TargetsInput { tg_arn: q.req_str("TargetGroupArn")?.to_owned(), targets: parse_targets(q, true)? })
+        Ok(TargetsInput {
+            tg_arn: q.req_str("TargetGroupArn")?.to_owned(),
+            targets: parse_targets(q, true)?,
+        })
     }
 }
 
 /// The port a target description means: its own, else the group's.
 fn port_of(tg: &TargetGroup, t: &TargetDescription) -> Result<i32, AwsError> {
-    t.port.or(tg.port).ok_or_else(|| err("InvalidTarget", format!("A port must be specified for target '{}'", t.id)))
+    t.port.or(tg.port).ok_or_else(|| {
+        err(
+            "InvalidTarget",
+            format!("A port must be specified for target '{}'", t.id),
+        )
+    })
 }
 
 fn check_target_id(tg: &TargetGroup, id: &str) -> Result<(), AwsError> {
@@ -59,7 +67,9 @@ fn check_target_id(tg: &TargetGroup, id: &str) -> Result<(), AwsError> {
             Ok(std::net::IpAddr::V6(_)) => tg.ip_address_type == "ipv6",
             Err(_) => false,
         },
-        "instance" => id.starts_with("i-") && id.len() > 2 && id[2..].bytes().all(|b| b.is_ascii_hexdigit()),
+        "instance" => {
+            id.starts_with("i-") && id.len() > 2 && id[2..].bytes().all(|b| b.is_ascii_hexdigit())
+        }
         "lambda" => id.starts_with("arn:aws:lambda:"),
         _ => id.starts_with("arn:aws:elasticloadbalancing:"),
     };
@@ -68,20 +78,30 @@ fn check_target_id(tg: &TargetGroup, id: &str) -> Result<(), AwsError> {
     } else {
         Err(err(
             "InvalidTarget",
-            format!("The target '{id}' is not a valid target for a target group of type '{}'", tg.target_type),
+            format!(
+                "The target '{id}' is not a valid target for a target group of type '{}'",
+                tg.target_type
+            ),
         ))
     }
 }
 
 pub fn register_targets(s: &mut Scope<'_>, input: TargetsInput) -> Result<Empty, AwsError> {
-    let tg = s.state.elbv2.target_group_by_arn(&input.tg_arn).ok_or_else(tg_not_found)?;
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.tg_arn)
+        .ok_or_else(tg_not_found)?;
     let mut resolved = Vec::with_capacity(input.targets.len());
     for t in &input.targets {
         check_target_id(tg, &t.id)?;
         resolved.push((t.id.as_str(), port_of(tg, t)?, t.availability_zone.clone()));
     }
     if tg.targets.len() + resolved.len() > 1000 {
-        return Err(err("TooManyTargets", "A target group can have at most 1000 targets"));
+        return Err(err(
+            "TooManyTargets",
+            "A target group can have at most 1000 targets",
+        ));
     }
     for (id, port, az) in resolved {
         health::register_target(s, &input.tg_arn, id, port, az);
@@ -90,8 +110,16 @@ pub fn register_targets(s: &mut Scope<'_>, input: TargetsInput) -> Result<Empty,
 }
 
 pub fn deregister_targets(s: &mut Scope<'_>, input: TargetsInput) -> Result<Empty, AwsError> {
-    let tg = s.state.elbv2.target_group_by_arn(&input.tg_arn).ok_or_else(tg_not_found)?;
-    let resolved = input.targets.iter().map(|t| Ok((t.id.as_str(), port_of(tg, t)?))).collect::<Result<Vec<_>, AwsError>>()?;
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.tg_arn)
+        .ok_or_else(tg_not_found)?;
+    let resolved = input
+        .targets
+        .iter()
+        .map(|t| Ok((t.id.as_str(), port_of(tg, t)?)))
+        .collect::<Result<Vec<_>, AwsError>>()?;
     for (id, port) in resolved {
         health::deregister_target(s, &input.tg_arn, id, port);
     }
@@ -114,7 +142,10 @@ impl FromQuery for DescribeTargetHealthInput {
                 }
             }
         }
-        Ok(DescribeTargetHealthInput { tg_arn: q.req_str("TargetGroupArn")?.to_owned(), targets: parse_targets(q, false)? })
+        Ok(DescribeTargetHealthInput {
+            tg_arn: q.req_str("TargetGroupArn")?.to_owned(),
+            targets: parse_targets(q, false)?,
+        })
     }
 }
 
@@ -126,39 +157,65 @@ pub struct TargetHealthOutput<'a> {
 impl ToXml for TargetHealthOutput<'_> {
     fn write_xml(&self, w: &mut XmlWriter) {
         let hc_port = &self.tg.health_check.port;
-        w.list("TargetHealthDescriptions", &self.rows, |w, (id, port, az, v)| {
-            w.open("Target");
-            w.text_elem("Id", id);
-            w.value_elem("Port", port);
-            w.opt_text("AvailabilityZone", *az);
-            w.close("Target");
-            if hc_port == "traffic-port" {
-                w.value_elem("HealthCheckPort", port);
-            } else {
-                w.text_elem("HealthCheckPort", hc_port);
-            }
-            w.open("TargetHealth");
-            w.text_elem("State", v.state);
-            w.opt_text("Reason", v.reason);
-            w.opt_text("Description", v.description);
-            w.close("TargetHealth");
-        });
+        w.list(
+            "TargetHealthDescriptions",
+            &self.rows,
+            |w, (id, port, az, v)| {
+                w.open("Target");
+                w.text_elem("Id", id);
+                w.value_elem("Port", port);
+                w.opt_text("AvailabilityZone", *az);
+                w.close("Target");
+                if hc_port == "traffic-port" {
+                    w.value_elem("HealthCheckPort", port);
+                } else {
+                    w.text_elem("HealthCheckPort", hc_port);
+                }
+                w.open("TargetHealth");
+                w.text_elem("State", v.state);
+                w.opt_text("Reason", v.reason);
+                w.opt_text("Description", v.description);
+                w.close("TargetHealth");
+            },
+        );
     }
 }
 
 /// All registered and draining targets, or the requested ones (unregistered ones are reported
 /// `unused` / `Target.NotRegistered`, which the `TargetDeregistered` waiter accepts).
-pub fn describe_target_health<'s>(s: &'s mut Scope<'_>, input: DescribeTargetHealthInput) -> Result<TargetHealthOutput<'s>, AwsError> {
+pub fn describe_target_health<'s>(
+    s: &'s mut Scope<'_>,
+    input: DescribeTargetHealthInput,
+) -> Result<TargetHealthOutput<'s>, AwsError> {
     let now: VTime = s.now;
-    let tg = s.state.elbv2.target_group_by_arn(&input.tg_arn).ok_or_else(tg_not_found)?;
+    let tg = s
+        .state
+        .elbv2
+        .target_group_by_arn(&input.tg_arn)
+        .ok_or_else(tg_not_found)?;
     let rows = if input.targets.is_empty() {
-        tg.targets.values().map(|t| (Cow::Borrowed(t.id.as_str()), t.port, t.availability_zone.as_deref(), health::view(tg, t, now))).collect()
+        tg.targets
+            .values()
+            .map(|t| {
+                (
+                    Cow::Borrowed(t.id.as_str()),
+                    t.port,
+                    t.availability_zone.as_deref(),
+                    health::view(tg, t, now),
+                )
+            })
+            .collect()
     } else {
         let mut rows = Vec::with_capacity(input.targets.len());
         for d in input.targets {
             let port = port_of(tg, &d)?;
             let row = match tg.target(&d.id, port) {
-                Some(t) => (Cow::Borrowed(t.id.as_str()), t.port, t.availability_zone.as_deref(), health::view(tg, t, now)),
+                Some(t) => (
+                    Cow::Borrowed(t.id.as_str()),
+                    t.port,
+                    t.availability_zone.as_deref(),
+                    health::view(tg, t, now),
+                ),
                 None => {
                     check_target_id(tg, &d.id)?;
                     (Cow::Owned(d.id), port, None, NOT_REGISTERED)

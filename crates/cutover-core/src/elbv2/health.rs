@@ -81,9 +81,7 @@ pub fn view(tg: &TargetGroup, t: &Target, now: VTime) -> TargetHealthView {
             Some("Health checks disabled"),
         ),
         Phase::Initial => {
-            let first_check = t
-                .since
-                .plus_secs(tg.health_check.interval_seconds as i64);
+            let first_check = t.since.plus_secs(tg.health_check.interval_seconds as i64);
             if now < first_check {
                 v(
                     "initial",
@@ -100,7 +98,10 @@ pub fn view(tg: &TargetGroup, t: &Target, now: VTime) -> TargetHealthView {
         }
         Phase::Healthy => v("healthy", None, None),
         Phase::Unhealthy => {
-            if matches!(tg.health_check.protocol.as_deref(), Some("HTTP") | Some("HTTPS")) {
+            if matches!(
+                tg.health_check.protocol.as_deref(),
+                Some("HTTP") | Some("HTTPS")
+            ) {
                 v(
                     "unhealthy",
                     Some("Target.ResponseCodeMismatch"),
@@ -172,7 +173,13 @@ fn rearm(q: &mut Queue, pk: &PartitionKey, tg: &TargetGroup, t: &Target, now: VT
 
 /// Re-arms every target of a group; with `restart`, non-draining targets start over as
 /// `initial` (the group just started receiving traffic, or checks were re-enabled).
-pub(crate) fn rearm_all(q: &mut Queue, pk: &PartitionKey, tg: &mut TargetGroup, now: VTime, restart: bool) {
+pub(crate) fn rearm_all(
+    q: &mut Queue,
+    pk: &PartitionKey,
+    tg: &mut TargetGroup,
+    now: VTime,
+    restart: bool,
+) {
     let mut targets = std::mem::take(&mut tg.targets);
     for t in targets.values_mut() {
         if restart && t.phase != Phase::Draining {
@@ -284,13 +291,24 @@ pub fn set_check_result(
     true
 }
 
-pub(crate) fn on_transition(st: &mut Elbv2State, at: VTime, tg_arn: &str, id: &str, port: i32, healthy: bool) {
+pub(crate) fn on_transition(
+    st: &mut Elbv2State,
+    at: VTime,
+    tg_arn: &str,
+    id: &str,
+    port: i32,
+    healthy: bool,
+) {
     let Some(tg) = st.target_group_by_arn_mut(tg_arn) else {
         return;
     };
     if let Some(t) = tg.targets.get_mut(&(id.to_owned(), port)) {
         if t.phase != Phase::Draining {
-            t.phase = if healthy { Phase::Healthy } else { Phase::Unhealthy };
+            t.phase = if healthy {
+                Phase::Healthy
+            } else {
+                Phase::Unhealthy
+            };
             t.since = at;
         }
     }
@@ -307,7 +325,11 @@ pub(crate) fn on_drained(
 ) {
     if let Some(tg) = st.target_group_by_arn_mut(tg_arn) {
         let key = (id.to_owned(), port);
-        if tg.targets.get(&key).is_some_and(|t| t.phase == Phase::Draining) {
+        if tg
+            .targets
+            .get(&key)
+            .is_some_and(|t| t.phase == Phase::Draining)
+        {
             tg.targets.remove(&key);
         }
     }

@@ -132,7 +132,12 @@ impl super::Elbv2State {
     }
 
     /// A page of a load balancer's listeners after ARN `after`.
-    pub fn listeners_of(&self, lb_arn: &str, after: Option<&str>, limit: usize) -> (Vec<&Listener>, bool) {
+    pub fn listeners_of(
+        &self,
+        lb_arn: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> (Vec<&Listener>, bool) {
         let prefix = listener_prefix_of_lb(lb_arn);
         let mut it = prefix_range(&self.listeners, &prefix, after).map(|(_, l)| l);
         let items: Vec<&Listener> = it.by_ref().take(limit).collect();
@@ -143,20 +148,25 @@ impl super::Elbv2State {
     /// A listener's rules: by priority, the default rule last.
     pub fn rules_of(&self, listener_arn: &str) -> Vec<&Rule> {
         let prefix = rule_prefix_of_listener(listener_arn);
-        let mut rules: Vec<&Rule> = prefix_range(&self.rules, &prefix, None).map(|(_, r)| r).collect();
+        let mut rules: Vec<&Rule> = prefix_range(&self.rules, &prefix, None)
+            .map(|(_, r)| r)
+            .collect();
         rules.sort_by_key(|r| r.priority.unwrap_or(i32::MAX));
         rules
     }
 
     /// Whether any listener or rule forwards to this target group.
     pub fn is_target_group_referenced(&self, tg_arn: &str) -> bool {
-        self.target_group_by_arn(tg_arn).is_some_and(|tg| tg.in_use())
+        self.target_group_by_arn(tg_arn)
+            .is_some_and(|tg| tg.in_use())
     }
 
     /// The actions a rule runs (the listener's default actions for the default rule).
     pub fn rule_actions<'a>(&'a self, rule: &'a Rule) -> &'a [Action] {
         if rule.is_default() {
-            self.listeners.get(&rule.listener_arn).map_or(&[], |l| &l.default_actions)
+            self.listeners
+                .get(&rule.listener_arn)
+                .map_or(&[], |l| &l.default_actions)
         } else {
             &rule.actions
         }
@@ -187,7 +197,11 @@ pub struct NewListener {
 
 /// Creates a listener and its default rule.
 pub fn create_listener(s: &mut Scope<'_>, spec: NewListener) -> Listener {
-    let arn = format!("{}{}", listener_prefix_of_lb(&spec.lb_arn), crate::ids::hex(16));
+    let arn = format!(
+        "{}{}",
+        listener_prefix_of_lb(&spec.lb_arn),
+        crate::ids::hex(16)
+    );
     let listener = Listener {
         arn: arn.clone(),
         lb_arn: spec.lb_arn.clone(),
@@ -234,9 +248,10 @@ pub fn set_default_actions(s: &mut Scope<'_>, listener_arn: &str, actions: Vec<A
 pub fn delete_listener(s: &mut Scope<'_>, arn: &str) -> Option<Listener> {
     let l = s.state.elbv2.listeners.remove(arn)?;
     count_refs(s, &l.lb_arn, &l.default_actions, -1);
-    let rule_arns: Vec<String> = prefix_range(&s.state.elbv2.rules, &rule_prefix_of_listener(arn), None)
-        .map(|(k, _)| k.clone())
-        .collect();
+    let rule_arns: Vec<String> =
+        prefix_range(&s.state.elbv2.rules, &rule_prefix_of_listener(arn), None)
+            .map(|(k, _)| k.clone())
+            .collect();
     for r in rule_arns {
         if let Some(rule) = s.state.elbv2.rules.remove(&r) {
             count_refs(s, &l.lb_arn, &rule.actions, -1);
@@ -255,7 +270,11 @@ pub fn create_rule(
     tags: Vec<Tag>,
 ) -> Option<Rule> {
     let lb_arn = s.state.elbv2.listeners.get(listener_arn)?.lb_arn.clone();
-    let arn = format!("{}{}", rule_prefix_of_listener(listener_arn), crate::ids::hex(16));
+    let arn = format!(
+        "{}{}",
+        rule_prefix_of_listener(listener_arn),
+        crate::ids::hex(16)
+    );
     count_refs(s, &lb_arn, &actions, 1);
     let rule = Rule {
         arn: arn.clone(),
@@ -271,7 +290,12 @@ pub fn create_rule(
 
 /// Replaces a rule's conditions and/or actions (for the default rule: the listener's default
 /// actions).
-pub fn modify_rule(s: &mut Scope<'_>, rule_arn: &str, conditions: Option<Vec<Condition>>, actions: Option<Vec<Action>>) {
+pub fn modify_rule(
+    s: &mut Scope<'_>,
+    rule_arn: &str,
+    conditions: Option<Vec<Condition>>,
+    actions: Option<Vec<Action>>,
+) {
     let Some(rule) = s.state.elbv2.rules.get(rule_arn) else {
         return;
     };
@@ -282,24 +306,54 @@ pub fn modify_rule(s: &mut Scope<'_>, rule_arn: &str, conditions: Option<Vec<Con
         }
         return;
     }
-    let Some(lb_arn) = s.state.elbv2.listeners.get(&listener_arn).map(|l| l.lb_arn.clone()) else {
+    let Some(lb_arn) = s
+        .state
+        .elbv2
+        .listeners
+        .get(&listener_arn)
+        .map(|l| l.lb_arn.clone())
+    else {
         return;
     };
     if let Some(a) = actions {
-        let old = std::mem::take(&mut s.state.elbv2.rules.get_mut(rule_arn).expect("rule exists").actions);
+        let old = std::mem::take(
+            &mut s
+                .state
+                .elbv2
+                .rules
+                .get_mut(rule_arn)
+                .expect("rule exists")
+                .actions,
+        );
         count_refs(s, &lb_arn, &a, 1);
         count_refs(s, &lb_arn, &old, -1);
-        s.state.elbv2.rules.get_mut(rule_arn).expect("rule exists").actions = a;
+        s.state
+            .elbv2
+            .rules
+            .get_mut(rule_arn)
+            .expect("rule exists")
+            .actions = a;
     }
     if let Some(c) = conditions {
-        s.state.elbv2.rules.get_mut(rule_arn).expect("rule exists").conditions = c;
+        s.state
+            .elbv2
+            .rules
+            .get_mut(rule_arn)
+            .expect("rule exists")
+            .conditions = c;
     }
 }
 
 /// Deletes a non-default rule.
 pub fn delete_rule(s: &mut Scope<'_>, rule_arn: &str) -> Option<Rule> {
     let rule = s.state.elbv2.rules.remove(rule_arn)?;
-    if let Some(lb_arn) = s.state.elbv2.listeners.get(&rule.listener_arn).map(|l| l.lb_arn.clone()) {
+    if let Some(lb_arn) = s
+        .state
+        .elbv2
+        .listeners
+        .get(&rule.listener_arn)
+        .map(|l| l.lb_arn.clone())
+    {
         count_refs(s, &lb_arn, &rule.actions, -1);
     }
     Some(rule)

@@ -71,7 +71,10 @@ pub const DEFAULT_LB_ATTRIBUTES: &[(&str, &str)] = &[
     ("routing.http.desync_mitigation_mode", "defensive"),
     ("routing.http.drop_invalid_header_fields.enabled", "false"),
     ("routing.http.preserve_host_header.enabled", "false"),
-    ("routing.http.x_amzn_tls_version_and_cipher_suite.enabled", "false"),
+    (
+        "routing.http.x_amzn_tls_version_and_cipher_suite.enabled",
+        "false",
+    ),
     ("routing.http.xff_client_port.enabled", "false"),
     ("routing.http.xff_header_processing.mode", "append"),
     ("routing.http2.enabled", "true"),
@@ -101,9 +104,9 @@ pub fn vpc_id(account: &str) -> String {
 
 /// The availability zone a subnet id is placed in, stable for a given id.
 pub fn zone_of(region: &str, subnet: &str) -> String {
-    let h = subnet
-        .bytes()
-        .fold(2_166_136_261u32, |a, b| (a ^ b as u32).wrapping_mul(16_777_619));
+    let h = subnet.bytes().fold(2_166_136_261u32, |a, b| {
+        (a ^ b as u32).wrapping_mul(16_777_619)
+    });
     let letter = (b'a' + (h % 3) as u8) as char;
     format!("{region}{letter}")
 }
@@ -142,7 +145,9 @@ impl Elbv2State {
     }
 
     pub fn load_balancer_by_arn(&self, arn: &str) -> Option<&LoadBalancer> {
-        self.lb_by_arn.get(arn).and_then(|n| self.load_balancers.get(n))
+        self.lb_by_arn
+            .get(arn)
+            .and_then(|n| self.load_balancers.get(n))
     }
 
     pub fn load_balancer_by_arn_mut(&mut self, arn: &str) -> Option<&mut LoadBalancer> {
@@ -181,7 +186,11 @@ pub(crate) fn page<'a, V>(
 /// Creates a load balancer in `provisioning` and schedules its activation.
 pub fn create_load_balancer<'s>(s: &'s mut Scope<'_>, spec: NewLoadBalancer) -> &'s LoadBalancer {
     let id = crate::ids::hex(16);
-    let kind = if spec.lb_type == "network" { "net" } else { "app" };
+    let kind = if spec.lb_type == "network" {
+        "net"
+    } else {
+        "app"
+    };
     let arn = format!(
         "arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{kind}/{}/{id}",
         s.pk.region, s.pk.account, spec.name
@@ -271,8 +280,8 @@ pub fn on_event(st: &mut Elbv2State, queue: &mut Queue, pk: &PartitionKey, at: V
             healthy,
             ..
         } => health::on_transition(st, at, &tg_arn, &id, port, healthy),
-        Event::TargetDrained { tg_arn, id, port, .. } => {
-            health::on_drained(st, queue, pk, at, &tg_arn, &id, port)
-        }
+        Event::TargetDrained {
+            tg_arn, id, port, ..
+        } => health::on_drained(st, queue, pk, at, &tg_arn, &id, port),
     }
 }

@@ -79,11 +79,26 @@ pub fn default_attributes(target_type: &str, protocol: Option<&str>) -> BTreeMap
     }
     put("deregistration_delay.timeout_seconds", "300");
     put("stickiness.enabled", "false");
-    put("load_balancing.cross_zone.enabled", "use_load_balancer_configuration");
-    put("target_group_health.dns_failover.minimum_healthy_targets.count", "1");
-    put("target_group_health.dns_failover.minimum_healthy_targets.percentage", "off");
-    put("target_group_health.unhealthy_state_routing.minimum_healthy_targets.count", "1");
-    put("target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage", "off");
+    put(
+        "load_balancing.cross_zone.enabled",
+        "use_load_balancer_configuration",
+    );
+    put(
+        "target_group_health.dns_failover.minimum_healthy_targets.count",
+        "1",
+    );
+    put(
+        "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+        "off",
+    );
+    put(
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+        "1",
+    );
+    put(
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+        "off",
+    );
     if matches!(protocol, Some("HTTP") | Some("HTTPS")) {
         put("stickiness.type", "lb_cookie");
         put("stickiness.lb_cookie.duration_seconds", "86400");
@@ -94,8 +109,14 @@ pub fn default_attributes(target_type: &str, protocol: Option<&str>) -> BTreeMap
         put("load_balancing.algorithm.anomaly_mitigation", "off");
     } else {
         put("stickiness.type", "source_ip");
-        put("deregistration_delay.connection_termination.enabled", "false");
-        put("preserve_client_ip.enabled", if target_type == "ip" { "false" } else { "true" });
+        put(
+            "deregistration_delay.connection_termination.enabled",
+            "false",
+        );
+        put(
+            "preserve_client_ip.enabled",
+            if target_type == "ip" { "false" } else { "true" },
+        );
         put("proxy_protocol_v2.enabled", "false");
     }
     a
@@ -119,7 +140,9 @@ impl Elbv2State {
     }
 
     pub fn target_group_by_arn(&self, arn: &str) -> Option<&TargetGroup> {
-        self.tg_by_arn.get(arn).and_then(|n| self.target_groups.get(n))
+        self.tg_by_arn
+            .get(arn)
+            .and_then(|n| self.target_groups.get(n))
     }
 
     pub fn target_group_by_arn_mut(&mut self, arn: &str) -> Option<&mut TargetGroup> {
@@ -131,7 +154,11 @@ impl Elbv2State {
         self.target_groups.len()
     }
 
-    pub fn list_target_groups(&self, after: Option<&str>, limit: usize) -> (Vec<&TargetGroup>, bool) {
+    pub fn list_target_groups(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> (Vec<&TargetGroup>, bool) {
         super::page(&self.target_groups, after, limit)
     }
 
@@ -146,7 +173,10 @@ impl Elbv2State {
                 arns.extend(r.actions.iter().flat_map(|a| a.target_group_arns()));
             }
         }
-        let mut groups: Vec<&TargetGroup> = arns.iter().filter_map(|a| self.target_group_by_arn(a)).collect();
+        let mut groups: Vec<&TargetGroup> = arns
+            .iter()
+            .filter_map(|a| self.target_group_by_arn(a))
+            .collect();
         groups.sort_by(|a, b| a.name.cmp(&b.name));
         groups.dedup_by(|a, b| a.arn == b.arn);
         groups
