@@ -7,5 +7,6 @@ mod support;
 
 mod binary;
 mod cli;
+mod ecs_task_definitions;
 mod foundation;
 mod malformed;
