@@ -7,6 +7,7 @@ mod support;
 
 mod binary;
 mod cli;
+mod ecs_task_definitions;
 mod elbv2;
 mod elbv2_cli;
 mod foundation;

@@ -1,9 +1,16 @@
-//! ECS state: clusters (task definitions, services, tasks and task sets come with the scheduler).
+//! ECS state: clusters, task definitions ([`task_definitions`]) and resource tags ([`tags`])
+//! (services, tasks and task sets come with the scheduler).
 //! Follows the ECS API reference for `CreateCluster` / `DeleteCluster` semantics.
 
 use std::collections::BTreeMap;
 
 use crate::VTime;
+
+pub mod tags;
+pub mod task_definitions;
+
+pub use tags::TaggableResource;
+pub use task_definitions::{TaskDefinition, TaskDefinitionStatus, TaskDefinitions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClusterStatus {
@@ -41,6 +48,8 @@ pub struct Cluster {
 pub struct EcsState {
     /// By name: names are unique per account and region, and listing order is by name.
     clusters: BTreeMap<String, Cluster>,
+    /// Every revision of every family, with listing indexes.
+    pub task_definitions: TaskDefinitions,
 }
 
 pub fn cluster_arn(region: &str, account: &str, name: &str) -> String {

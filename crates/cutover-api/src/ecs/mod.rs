@@ -5,7 +5,10 @@
 use cutover_wire::AwsError;
 
 pub mod clusters;
+pub mod container_definitions;
 pub mod shapes;
+pub mod tags;
+pub mod task_definitions;
 
 /// The code ECS uses for a member that is missing or outside its constraints.
 pub const VALIDATION: &str = "InvalidParameterException";
@@ -15,10 +18,24 @@ crate::operations!(json EcsOperation, validation = VALIDATION, fault = "ServerEx
     DescribeClusters => clusters::describe_clusters,
     ListClusters => clusters::list_clusters,
     DeleteCluster => clusters::delete_cluster,
+    RegisterTaskDefinition => task_definitions::register_task_definition,
+    DescribeTaskDefinition => task_definitions::describe_task_definition,
+    ListTaskDefinitions => task_definitions::list_task_definitions,
+    ListTaskDefinitionFamilies => task_definitions::list_task_definition_families,
+    DeregisterTaskDefinition => task_definitions::deregister_task_definition,
+    DeleteTaskDefinitions => task_definitions::delete_task_definitions,
+    TagResource => tags::tag_resource,
+    UntagResource => tags::untag_resource,
+    ListTagsForResource => tags::list_tags_for_resource,
 });
 
 pub fn invalid_parameter(message: impl Into<String>) -> AwsError {
     AwsError::client("InvalidParameterException", message)
+}
+
+/// ECS's generic client fault (task definition validation, "Unable to describe task definition.").
+pub fn client_exception(message: impl Into<String>) -> AwsError {
+    AwsError::client("ClientException", message)
 }
 
 pub fn cluster_not_found() -> AwsError {

@@ -96,3 +96,65 @@ impl Cluster {
         }
     }
 }
+
+/// The empty output of operations without output members (`{}` on the wire).
+#[derive(Debug, Clone, Serialize)]
+pub struct Empty {}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDefinition {
+    pub task_definition_arn: String,
+    pub container_definitions: Vec<serde_json::Value>,
+    pub family: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    pub network_mode: String,
+    pub revision: u32,
+    pub status: &'static str,
+    pub requires_attributes: Vec<serde_json::Value>,
+    pub compatibilities: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires_compatibilities: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    pub registered_at: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deregistered_at: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_requested_at: Option<f64>,
+    pub registered_by: String,
+    /// `volumes`, `placementConstraints` and the other members passed through.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TaskDefinition {
+    pub fn from_core(t: &core_ecs::TaskDefinition) -> Self {
+        let s = &t.spec;
+        TaskDefinition {
+            task_definition_arn: t.arn.clone(),
+            container_definitions: s.containers.iter().map(|c| c.document.clone()).collect(),
+            family: s.family.clone(),
+            task_role_arn: s.task_role_arn.clone(),
+            execution_role_arn: s.execution_role_arn.clone(),
+            network_mode: s.network_mode.clone(),
+            revision: t.revision,
+            status: t.status.as_str(),
+            requires_attributes: Vec::new(),
+            compatibilities: s.compatibilities.clone(),
+            requires_compatibilities: s.requires_compatibilities.clone(),
+            cpu: s.cpu.clone(),
+            memory: s.memory.clone(),
+            registered_at: t.registered_at.as_secs_f64(),
+            deregistered_at: t.deregistered_at.map(|v| v.as_secs_f64()),
+            delete_requested_at: t.delete_requested_at.map(|v| v.as_secs_f64()),
+            registered_by: t.registered_by.clone(),
+            extra: s.extra.clone(),
+        }
+    }
+}
