@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 
 use crate::VTime;
 
+pub mod scheduler;
+pub mod services;
 pub mod tags;
 pub mod task_definitions;
+pub mod task_sets;
+pub mod tasks;
 
 pub use tags::TaggableResource;
 pub use task_definitions::{TaskDefinition, TaskDefinitionStatus, TaskDefinitions};
@@ -50,6 +54,14 @@ pub struct EcsState {
     clusters: BTreeMap<String, Cluster>,
     /// Every revision of every family, with listing indexes.
     pub task_definitions: TaskDefinitions,
+    /// By (cluster, service name); listing order is by name within a cluster.
+    pub services: BTreeMap<(String, String), services::Service>,
+    /// By (cluster, task id), stopped tasks included until they are purged.
+    pub tasks: BTreeMap<(String, String), tasks::Task>,
+    /// Which task owns a target: (target group ARN, target id, port) → (cluster, task id).
+    pub targets: std::collections::HashMap<(String, String, i32), (String, String)>,
+    /// Counter behind the synthetic private IPs of awsvpc tasks.
+    pub next_ip: u32,
 }
 
 pub fn cluster_arn(region: &str, account: &str, name: &str) -> String {

@@ -23,6 +23,24 @@ pub enum Event {
         id: String,
         port: i32,
     },
+    /// An ECS task's current lifecycle step is over (PROVISIONING → PENDING → …).
+    TaskStep {
+        pk: PartitionKey,
+        cluster: String,
+        task_id: String,
+    },
+    /// A task's essential container exits (`cutover.exit-after-seconds`).
+    TaskExit {
+        pk: PartitionKey,
+        cluster: String,
+        task_id: String,
+    },
+    /// A long-stopped task stops being describable.
+    TaskPurge {
+        pk: PartitionKey,
+        cluster: String,
+        task_id: String,
+    },
 }
 
 impl Event {
@@ -30,7 +48,10 @@ impl Event {
         match self {
             Event::LoadBalancerActive { pk, .. }
             | Event::TargetHealthChange { pk, .. }
-            | Event::TargetDrained { pk, .. } => pk,
+            | Event::TargetDrained { pk, .. }
+            | Event::TaskStep { pk, .. }
+            | Event::TaskExit { pk, .. }
+            | Event::TaskPurge { pk, .. } => pk,
         }
     }
 }
@@ -54,6 +75,18 @@ pub enum EventKey {
         tg_arn: String,
         id: String,
         port: i32,
+    },
+    TaskStep {
+        pk: PartitionKey,
+        task_id: String,
+    },
+    TaskExit {
+        pk: PartitionKey,
+        task_id: String,
+    },
+    TaskPurge {
+        pk: PartitionKey,
+        task_id: String,
     },
 }
 

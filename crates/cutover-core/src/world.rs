@@ -8,6 +8,7 @@ use std::time::Duration;
 use cutover_sim::{Clock, EventQueue, VTime};
 
 use crate::codedeploy::CodeDeployState;
+use crate::ecs;
 use crate::ecs::EcsState;
 use crate::elbv2::{self, Elbv2State};
 use crate::event::{Effect, Event, EventKey};
@@ -149,12 +150,39 @@ impl World {
         let Some(p) = self.partitions.get_mut(&pk) else {
             return;
         };
+        let mut s = Scope {
+            pk: &pk,
+            now: at,
+            state: p,
+            queue: &mut self.queue,
+        };
         match event {
-            Event::LoadBalancerActive { .. }
-            | Event::TargetHealthChange { .. }
-            | Event::TargetDrained { .. } => {
-                elbv2::on_event(&mut p.elbv2, &mut self.queue, &pk, at, event)
+            Event::LoadBalancerActive { arn, .. } => {
+                elbv2::on_load_balancer_active(&mut s.state.elbv2, at, &arn)
             }
+            Event::TargetHealthChange {
+                tg_arn,
+                id,
+                port,
+                healthy,
+                ..
+            } => {
+                elbv2::health::on_transition(&mut s.state.elbv2, at, &tg_arn, &id, port, healthy);
+                // ELBv2 knows nothing of ECS: the world tells the scheduler.
+                ecs::scheduler::on_target_health(&mut s, &tg_arn, &id, port, healthy);
+            }
+            Event::TargetDrained {
+                tg_arn, id, port, ..
+            } => elbv2::health::on_drained(&mut s.state.elbv2, &tg_arn, &id, port),
+            Event::TaskStep {
+                cluster, task_id, ..
+            } => ecs::scheduler::on_task_step(&mut s, &cluster, &task_id),
+            Event::TaskExit {
+                cluster, task_id, ..
+            } => ecs::scheduler::on_task_exit(&mut s, &cluster, &task_id),
+            Event::TaskPurge {
+                cluster, task_id, ..
+            } => ecs::scheduler::on_task_purge(&mut s, &cluster, &task_id),
         }
     }
 }

@@ -6,9 +6,13 @@ use cutover_wire::AwsError;
 
 pub mod clusters;
 pub mod container_definitions;
+pub mod service_shapes;
+pub mod services;
 pub mod shapes;
 pub mod tags;
 pub mod task_definitions;
+pub mod task_sets;
+pub mod tasks;
 
 /// The code ECS uses for a member that is missing or outside its constraints.
 pub const VALIDATION: &str = "InvalidParameterException";
@@ -27,6 +31,20 @@ crate::operations!(json EcsOperation, validation = VALIDATION, fault = "ServerEx
     TagResource => tags::tag_resource,
     UntagResource => tags::untag_resource,
     ListTagsForResource => tags::list_tags_for_resource,
+    CreateService => services::create_service,
+    DescribeServices => services::describe_services,
+    ListServices => services::list_services,
+    UpdateService => services::update_service,
+    DeleteService => services::delete_service,
+    RunTask => tasks::run_task,
+    DescribeTasks => tasks::describe_tasks,
+    ListTasks => tasks::list_tasks,
+    StopTask => tasks::stop_task,
+    CreateTaskSet => task_sets::create_task_set,
+    DescribeTaskSets => task_sets::describe_task_sets,
+    UpdateTaskSet => task_sets::update_task_set,
+    UpdateServicePrimaryTaskSet => task_sets::update_service_primary_task_set,
+    DeleteTaskSet => task_sets::delete_task_set,
 });
 
 pub fn invalid_parameter(message: impl Into<String>) -> AwsError {

@@ -291,7 +291,7 @@ pub fn set_check_result(
     true
 }
 
-pub(crate) fn on_transition(
+pub fn on_transition(
     st: &mut Elbv2State,
     at: VTime,
     tg_arn: &str,
@@ -314,15 +314,7 @@ pub(crate) fn on_transition(
     }
 }
 
-pub(crate) fn on_drained(
-    st: &mut Elbv2State,
-    _q: &mut Queue,
-    _pk: &PartitionKey,
-    _at: VTime,
-    tg_arn: &str,
-    id: &str,
-    port: i32,
-) {
+pub fn on_drained(st: &mut Elbv2State, tg_arn: &str, id: &str, port: i32) {
     if let Some(tg) = st.target_group_by_arn_mut(tg_arn) {
         let key = (id.to_owned(), port);
         if tg

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::ecs::Tag;
 use crate::event::{Event, EventKey};
-use crate::world::{PartitionKey, Queue, Scope};
+use crate::world::Scope;
 use crate::VTime;
 
 pub mod health;
@@ -266,22 +266,5 @@ pub fn delete_load_balancer(s: &mut Scope<'_>, arn: &str) -> Option<LoadBalancer
 pub fn on_load_balancer_active(st: &mut Elbv2State, _at: VTime, arn: &str) {
     if let Some(lb) = st.load_balancer_by_arn_mut(arn) {
         lb.state = LbState::Active;
-    }
-}
-
-/// Runs an ELBv2 event of partition `pk`.
-pub fn on_event(st: &mut Elbv2State, queue: &mut Queue, pk: &PartitionKey, at: VTime, ev: Event) {
-    match ev {
-        Event::LoadBalancerActive { arn, .. } => on_load_balancer_active(st, at, &arn),
-        Event::TargetHealthChange {
-            tg_arn,
-            id,
-            port,
-            healthy,
-            ..
-        } => health::on_transition(st, at, &tg_arn, &id, port, healthy),
-        Event::TargetDrained {
-            tg_arn, id, port, ..
-        } => health::on_drained(st, queue, pk, at, &tg_arn, &id, port),
     }
 }

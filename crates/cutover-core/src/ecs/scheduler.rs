@@ -1,0 +1,1018 @@
+//! The ECS scheduler: starts fake tasks, walks them through the task lifecycle on the virtual
+//! clock, registers them in (and drains them from) their target groups, replaces tasks that
+//! fail, and converges services and task sets on their desired counts — rolling updates with
+//! `minimumHealthyPercent` / `maximumPercent` and the deployment circuit breaker for the ECS
+//! controller (ECS developer guide, "Rolling update", "Deployment circuit breaker").
+
+use serde_json::Value;
+
+use super::services::{
+    Controller, Deployment, DeploymentStatus, LoadBalancerRef, RolloutState, ServiceStatus,
+    TaskSetStatus,
+};
+use super::tasks::{
+    self as t, Behaviour, ContainerState, Registration, Task, TaskOwner, TaskStatus,
+};
+use super::Tag;
+use crate::elbv2::{self, Phase};
+use crate::event::{Event, EventKey};
+use crate::world::Scope;
+
+fn step_key(s: &Scope<'_>, id: &str) -> EventKey {
+    EventKey::TaskStep {
+        pk: s.pk.clone(),
+        task_id: id.to_owned(),
+    }
+}
+
+fn exit_key(s: &Scope<'_>, id: &str) -> EventKey {
+    EventKey::TaskExit {
+        pk: s.pk.clone(),
+        task_id: id.to_owned(),
+    }
+}
+
+fn schedule_step(s: &mut Scope<'_>, cluster: &str, id: &str, after_secs: i64) {
+    let key = step_key(s, id);
+    let at = s.now.plus_secs(after_secs.max(0));
+    s.queue.schedule_keyed(
+        key,
+        at,
+        Event::TaskStep {
+            pk: s.pk.clone(),
+            cluster: cluster.to_owned(),
+            task_id: id.to_owned(),
+        },
+    );
+}
+
+/// What a new task is made of.
+pub struct TaskSpec {
+    pub cluster: String,
+    pub task_definition: (String, u32),
+    pub owner: TaskOwner,
+    pub group: String,
+    pub started_by: Option<String>,
+    pub launch_type: Option<String>,
+    pub platform_version: Option<String>,
+    pub network_configuration: Option<Value>,
+    pub load_balancers: Vec<LoadBalancerRef>,
+    pub tags: Vec<Tag>,
+}
+
+fn subnets_of(network: &Option<Value>) -> Vec<String> {
+    network
+        .as_ref()
+        .and_then(|n| n.get("awsvpcConfiguration"))
+        .and_then(|c| c.get("subnets"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Starts a task in PROVISIONING; returns its id, or `None` if the task definition is gone.
+pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
+    let (family, revision) = &spec.task_definition;
+    let td = s.state.ecs.task_definitions.get(family, *revision)?.clone();
+    let id = crate::ids::hex(32);
+    let arn = t::task_arn(&s.pk.region, &s.pk.account, &spec.cluster, &id);
+    let awsvpc = td.spec.network_mode == "awsvpc";
+    let fargate = spec.launch_type.as_deref() == Some("FARGATE")
+        || (spec.launch_type.is_none()
+            && td
+                .spec
+                .requires_compatibilities
+                .iter()
+                .any(|c| c == "FARGATE"));
+    let launch_type = spec.launch_type.clone().unwrap_or_else(|| {
+        if fargate {
+            "FARGATE".into()
+        } else {
+            "EC2".into()
+        }
+    });
+    let subnets = subnets_of(&spec.network_configuration);
+    let n = s.state.ecs.next_ip;
+    s.state.ecs.next_ip = n.wrapping_add(1);
+    let subnet = (!subnets.is_empty()).then(|| subnets[n as usize % subnets.len()].clone());
+    let az = elbv2::zone_of(&s.pk.region, subnet.as_deref().unwrap_or(&spec.cluster));
+    let (private_ip, eni, attachment) = if awsvpc {
+        (
+            Some(format!("10.0.{}.{}", (n / 250) % 256, n % 250 + 4)),
+            Some(format!("eni-0{}", crate::ids::hex(16))),
+            Some(crate::ids::uuid()),
+        )
+    } else {
+        (None, None, None)
+    };
+    let instance_id = (!awsvpc).then(|| {
+        let h = spec
+            .cluster
+            .bytes()
+            .fold(0u64, |a, b| a.wrapping_mul(131).wrapping_add(b as u64));
+        format!("i-0{:016x}", h)
+    });
+    let containers = td
+        .spec
+        .containers
+        .iter()
+        .map(|c| {
+            let ports = c
+                .port_mappings
+                .iter()
+                .filter_map(|p| {
+                    let cp = p.container_port?;
+                    let hp = match (awsvpc, p.host_port) {
+                        (true, _) => cp,
+                        (false, Some(h)) if h != 0 => h,
+                        (false, _) => 32768 + (n % 28000) as i32,
+                    };
+                    Some((cp, hp, p.protocol.clone()))
+                })
+                .collect();
+            ContainerState {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                arn: format!(
+                    "arn:aws:ecs:{}:{}:container/{}/{}/{}",
+                    s.pk.region,
+                    s.pk.account,
+                    spec.cluster,
+                    id,
+                    crate::ids::uuid()
+                ),
+                runtime_id: format!("{}-{}", id, crate::ids::hex(10)),
+                essential: c.essential,
+                exit_code: None,
+                reason: None,
+                ports,
+            }
+        })
+        .collect();
+    let task = Task {
+        id: id.clone(),
+        arn,
+        cluster: spec.cluster.clone(),
+        task_definition_arn: td.arn.clone(),
+        owner: spec.owner,
+        group: spec.group,
+        started_by: spec.started_by,
+        platform_version: if launch_type == "FARGATE" {
+            Some(spec.platform_version.unwrap_or_else(|| "1.4.0".into())).map(|v| {
+                if v == "LATEST" {
+                    "1.4.0".into()
+                } else {
+                    v
+                }
+            })
+        } else {
+            None
+        },
+        launch_type,
+        cpu: td.spec.cpu.clone(),
+        memory: td.spec.memory.clone(),
+        last_status: TaskStatus::Provisioning,
+        desired_status: TaskStatus::Running,
+        behaviour: Behaviour::of(&td),
+        containers,
+        private_ip,
+        subnet_id: subnet,
+        eni_id: eni,
+        attachment_id: attachment,
+        instance_id,
+        availability_zone: az,
+        registrations: Vec::new(),
+        created_at: s.now,
+        pull_started_at: None,
+        pull_stopped_at: None,
+        connectivity_at: None,
+        started_at: None,
+        stopping_at: None,
+        execution_stopped_at: None,
+        stopped_at: None,
+        stop_code: None,
+        stopped_reason: None,
+        version: 1,
+        tags: spec.tags,
+    };
+    let lbs = spec.load_balancers;
+    s.state
+        .ecs
+        .tasks
+        .insert((spec.cluster.clone(), id.clone()), task);
+    // Remember where the task will register (resolved when it activates).
+    if let Some(task) = s
+        .state
+        .ecs
+        .tasks
+        .get_mut(&(spec.cluster.clone(), id.clone()))
+    {
+        for lb in &lbs {
+            let port = task
+                .containers
+                .iter()
+                .find(|c| c.name == lb.container_name)
+                .and_then(|c| c.ports.iter().find(|p| p.0 == lb.container_port))
+                .map(|p| p.1)
+                .unwrap_or(lb.container_port);
+            let target_id = task
+                .private_ip
+                .clone()
+                .or(task.instance_id.clone())
+                .unwrap_or_default();
+            task.registrations.push(Registration {
+                target_group_arn: lb.target_group_arn.clone(),
+                target_id,
+                port,
+            });
+        }
+    }
+    schedule_step(s, &spec.cluster, &id, t::PROVISIONING_SECONDS);
+    Some(id)
+}
+
+/// Event handler: the task's current lifecycle step is over.
+pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
+    let now = s.now;
+    let key = (cluster.to_owned(), id.to_owned());
+    let Some(task) = s.state.ecs.tasks.get_mut(&key) else {
+        return;
+    };
+    match task.last_status {
+        TaskStatus::Provisioning => {
+            task.set_status(TaskStatus::Pending);
+            task.pull_started_at = Some(now);
+            task.connectivity_at = Some(now);
+            let startup = task.behaviour.startup_seconds;
+            let activating = if task.registrations.is_empty() {
+                0
+            } else {
+                t::ACTIVATING_SECONDS.min(startup)
+            };
+            task.pull_stopped_at = Some(now.plus_secs((startup - activating).min(1)));
+            schedule_step(s, cluster, id, startup - activating);
+        }
+        TaskStatus::Pending if !task.registrations.is_empty() => {
+            task.set_status(TaskStatus::Activating);
+            let healthy = task.behaviour.healthy;
+            let regs = task.registrations.clone();
+            for r in &regs {
+                if elbv2::health::register_target(
+                    s,
+                    &r.target_group_arn,
+                    &r.target_id,
+                    r.port,
+                    None,
+                ) {
+                    elbv2::health::set_check_result(
+                        s,
+                        &r.target_group_arn,
+                        &r.target_id,
+                        r.port,
+                        None,
+                        Some(Some(healthy)),
+                    );
+                    s.state.ecs.targets.insert(
+                        (r.target_group_arn.clone(), r.target_id.clone(), r.port),
+                        key.clone(),
+                    );
+                }
+            }
+            if let Some(svc) = task_service(s, cluster, id) {
+                let msg = format!(
+                    "(service {svc}) registered {} targets in (target-group {})",
+                    regs.len(),
+                    regs.iter()
+                        .map(|r| r.target_group_arn.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                if let Some(sv) = s.state.ecs.services.get_mut(&(cluster.to_owned(), svc)) {
+                    sv.event(now, msg);
+                }
+            }
+            schedule_step(s, cluster, id, t::ACTIVATING_SECONDS);
+        }
+        TaskStatus::Pending | TaskStatus::Activating => {
+            task.set_status(TaskStatus::Running);
+            task.started_at = Some(now);
+            if let Some(after) = task.behaviour.exit_after_seconds {
+                let k = exit_key(s, id);
+                s.queue.schedule_keyed(
+                    k,
+                    now.plus_secs(after),
+                    Event::TaskExit {
+                        pk: s.pk.clone(),
+                        cluster: cluster.to_owned(),
+                        task_id: id.to_owned(),
+                    },
+                );
+            }
+            reconcile_owner(s, cluster, id);
+        }
+        TaskStatus::Running => {}
+        TaskStatus::Deactivating => {
+            task.set_status(TaskStatus::Stopping);
+            schedule_step(s, cluster, id, t::STOPPING_SECONDS);
+        }
+        TaskStatus::Stopping => {
+            task.set_status(TaskStatus::Deprovisioning);
+            task.execution_stopped_at = Some(now);
+            for c in &mut task.containers {
+                if c.exit_code.is_none() {
+                    c.exit_code = Some(
+                        if task.stop_code == Some("UserInitiated")
+                            || task.stop_code == Some("ServiceSchedulerInitiated")
+                        {
+                            143
+                        } else {
+                            0
+                        },
+                    );
+                }
+            }
+            schedule_step(s, cluster, id, t::DEPROVISIONING_SECONDS);
+        }
+        TaskStatus::Deprovisioning => {
+            task.set_status(TaskStatus::Stopped);
+            task.stopped_at = Some(now);
+            let k = EventKey::TaskPurge {
+                pk: s.pk.clone(),
+                task_id: id.to_owned(),
+            };
+            s.queue.schedule_keyed(
+                k,
+                now.plus_secs(t::STOPPED_RETENTION_SECONDS),
+                Event::TaskPurge {
+                    pk: s.pk.clone(),
+                    cluster: cluster.to_owned(),
+                    task_id: id.to_owned(),
+                },
+            );
+            reconcile_owner(s, cluster, id);
+        }
+        TaskStatus::Stopped => {}
+    }
+}
+
+fn task_service(s: &Scope<'_>, cluster: &str, id: &str) -> Option<String> {
+    s.state
+        .ecs
+        .tasks
+        .get(&(cluster.to_owned(), id.to_owned()))
+        .and_then(|t| t.owner.service())
+        .map(str::to_owned)
+}
+
+/// Event handler: the essential container exits (`cutover.exit-after-seconds`).
+pub fn on_task_exit(s: &mut Scope<'_>, cluster: &str, id: &str) {
+    let Some(task) = s
+        .state
+        .ecs
+        .tasks
+        .get_mut(&(cluster.to_owned(), id.to_owned()))
+    else {
+        return;
+    };
+    if task.is_stopping_or_stopped() {
+        return;
+    }
+    let code = task.behaviour.exit_code;
+    let mut essential_name = String::new();
+    if let Some(c) = task.containers.iter_mut().find(|c| c.essential) {
+        c.exit_code = Some(code);
+        c.reason = Some(format!("Essential container exited with code {code}"));
+        essential_name = c.name.clone();
+    }
+    stop_task(
+        s,
+        cluster,
+        id,
+        "EssentialContainerExited",
+        format!("Essential container in task exited: {essential_name}"),
+    );
+    count_failure(s, cluster, id);
+}
+
+/// Event handler: drop a long-stopped task.
+pub fn on_task_purge(s: &mut Scope<'_>, cluster: &str, id: &str) {
+    s.state
+        .ecs
+        .tasks
+        .remove(&(cluster.to_owned(), id.to_owned()));
+}
+
+/// Asks a task to stop (desired status STOPPED). Its targets are deregistered and it stays
+/// DEACTIVATING for the longest deregistration delay of its groups, then STOPPING,
+/// DEPROVISIONING, STOPPED. Stopping a task that is already stopping changes nothing.
+pub fn stop_task(
+    s: &mut Scope<'_>,
+    cluster: &str,
+    id: &str,
+    stop_code: &'static str,
+    reason: String,
+) {
+    let now = s.now;
+    let key = (cluster.to_owned(), id.to_owned());
+    let Some(task) = s.state.ecs.tasks.get_mut(&key) else {
+        return;
+    };
+    if task.is_stopping_or_stopped() {
+        return;
+    }
+    task.desired_status = TaskStatus::Stopped;
+    task.stopping_at = Some(now);
+    task.stop_code = Some(stop_code);
+    task.stopped_reason = Some(reason);
+    task.version += 1;
+    let registered = matches!(
+        task.last_status,
+        TaskStatus::Activating | TaskStatus::Running
+    );
+    let regs = if registered {
+        task.registrations.clone()
+    } else {
+        Vec::new()
+    };
+    s.queue.cancel(&exit_key(s, id));
+    if !regs.is_empty() {
+        let mut delay = 0;
+        for r in &regs {
+            if let Some(tg) = s.state.elbv2.target_group_by_arn(&r.target_group_arn) {
+                delay = delay.max(tg.deregistration_delay_seconds());
+            }
+            elbv2::health::deregister_target(s, &r.target_group_arn, &r.target_id, r.port);
+            s.state
+                .ecs
+                .targets
+                .remove(&(r.target_group_arn.clone(), r.target_id.clone(), r.port));
+        }
+        if let Some(task) = s.state.ecs.tasks.get_mut(&key) {
+            task.set_status(TaskStatus::Deactivating);
+        }
+        schedule_step(s, cluster, id, delay);
+    } else {
+        let task = s.state.ecs.tasks.get_mut(&key).expect("exists");
+        if task.last_status == TaskStatus::Provisioning {
+            task.set_status(TaskStatus::Deprovisioning);
+            schedule_step(s, cluster, id, t::DEPROVISIONING_SECONDS);
+        } else {
+            task.set_status(TaskStatus::Stopping);
+            schedule_step(s, cluster, id, t::STOPPING_SECONDS);
+        }
+    }
+    if let Some(svc) = task_service(s, cluster, id) {
+        if let Some(sv) = s
+            .state
+            .ecs
+            .services
+            .get_mut(&(cluster.to_owned(), svc.clone()))
+        {
+            sv.event(
+                now,
+                format!("(service {svc}) has stopped 1 running tasks: (task {id})."),
+            );
+        }
+    }
+}
+
+/// Called when a target's health state changes: an unhealthy target's task is replaced (as
+/// ECS does for load-balanced services); a healthy one may let a rolling update proceed.
+pub fn on_target_health(
+    s: &mut Scope<'_>,
+    tg_arn: &str,
+    target_id: &str,
+    port: i32,
+    healthy: bool,
+) {
+    let Some((cluster, id)) = s
+        .state
+        .ecs
+        .targets
+        .get(&(tg_arn.to_owned(), target_id.to_owned(), port))
+        .cloned()
+    else {
+        return;
+    };
+    if healthy {
+        reconcile_owner(s, &cluster, &id);
+        return;
+    }
+    let owned = s
+        .state
+        .ecs
+        .tasks
+        .get(&(cluster.clone(), id.clone()))
+        .is_some_and(|t| t.owner.service().is_some());
+    if !owned {
+        return;
+    }
+    count_failure(s, &cluster, &id);
+    stop_task(
+        s,
+        &cluster,
+        &id,
+        "ServiceSchedulerInitiated",
+        format!("Task failed ELB health checks in (target-group {tg_arn})"),
+    );
+    reconcile_owner(s, &cluster, &id);
+}
+
+/// Whether a task counts as healthy for its service: RUNNING and healthy in every target group
+/// that receives traffic and health-checks.
+pub fn task_healthy(s: &Scope<'_>, task: &Task) -> bool {
+    if task.last_status != TaskStatus::Running || task.is_stopping_or_stopped() {
+        return false;
+    }
+    task.registrations.iter().all(|r| {
+        match s.state.elbv2.target_group_by_arn(&r.target_group_arn) {
+            None => true,
+            Some(tg) if !tg.in_use() || !tg.health_check.enabled => true,
+            Some(tg) => tg
+                .target(&r.target_id, r.port)
+                .is_some_and(|t| t.phase == Phase::Healthy),
+        }
+    })
+}
+
+/// Counts a failed task against the circuit breaker of its ECS-controller deployment.
+fn count_failure(s: &mut Scope<'_>, cluster: &str, id: &str) {
+    let Some(task) = s.state.ecs.tasks.get(&(cluster.to_owned(), id.to_owned())) else {
+        return;
+    };
+    let TaskOwner::Deployment {
+        service,
+        deployment_id,
+    } = task.owner.clone()
+    else {
+        return;
+    };
+    let now = s.now;
+    let Some(svc) = s
+        .state
+        .ecs
+        .services
+        .get_mut(&(cluster.to_owned(), service.clone()))
+    else {
+        return;
+    };
+    let desired = svc.desired_count;
+    let cb = svc.deployment_configuration.clone();
+    let Some(pos) = svc.deployments.iter().position(|d| d.id == deployment_id) else {
+        return;
+    };
+    let d = &mut svc.deployments[pos];
+    d.failed_tasks += 1;
+    d.updated_at = now;
+    if !(cb.circuit_breaker_enable
+        && d.status == DeploymentStatus::Primary
+        && d.rollout_state == RolloutState::InProgress)
+    {
+        return;
+    }
+    let threshold = ((desired as f64 * 0.5).ceil() as i32).clamp(3, 200);
+    if d.failed_tasks < threshold {
+        return;
+    }
+    d.rollout_state = RolloutState::Failed;
+    d.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.".into();
+    let failed_id = d.id.clone();
+    svc.event(now, format!("(service {service}) (deployment {failed_id}) deployment failed: tasks failed to start."));
+    if !cb.circuit_breaker_rollback {
+        return;
+    }
+    // Roll back to the task definition of the last deployment that completed.
+    let Some(last_good) = svc
+        .deployments
+        .iter()
+        .find(|d| d.id != failed_id && d.rollout_state == RolloutState::Completed)
+        .map(|d| d.task_definition.clone())
+        .or_else(|| svc.last_completed_task_definition.clone())
+    else {
+        return;
+    };
+    for d in &mut svc.deployments {
+        d.status = DeploymentStatus::Active;
+    }
+    let new_id = crate::ids::ecs_svc_id();
+    svc.deployments.insert(
+        0,
+        Deployment {
+            id: new_id.clone(),
+            status: DeploymentStatus::Primary,
+            task_definition: last_good.clone(),
+            created_at: now,
+            updated_at: now,
+            failed_tasks: 0,
+            rollout_state: RolloutState::InProgress,
+            rollout_state_reason: format!(
+                "ECS deployment circuit breaker: rolling back to deploymentId {new_id}."
+            ),
+        },
+    );
+    svc.task_definition = Some(last_good);
+    svc.event(now, format!("(service {service}) (deployment {failed_id}) deployment failed: rolling back to deployment {new_id}."));
+}
+
+fn reconcile_owner(s: &mut Scope<'_>, cluster: &str, id: &str) {
+    if let Some(svc) = task_service(s, cluster, id) {
+        reconcile_service(s, cluster, &svc);
+    }
+}
+
+fn td_key(arn: &str) -> Option<(String, u32)> {
+    let rest = arn.rsplit_once("task-definition/")?.1;
+    let (family, rev) = rest.rsplit_once(':')?;
+    Some((family.to_owned(), rev.parse().ok()?))
+}
+
+/// Converges a service on its desired state (idempotent; cheap enough to call after every
+/// change).
+pub fn reconcile_service(s: &mut Scope<'_>, cluster: &str, name: &str) {
+    let skey = (cluster.to_owned(), name.to_owned());
+    let Some(svc) = s.state.ecs.services.get(&skey) else {
+        return;
+    };
+    match svc.controller {
+        Controller::Ecs => reconcile_rolling(s, cluster, name),
+        Controller::CodeDeploy | Controller::External => reconcile_task_sets(s, cluster, name),
+    }
+    finish_draining_and_steady_state(s, cluster, name);
+}
+
+/// Tasks of a service (by owner), not yet purged.
+fn service_tasks<'a>(
+    s: &'a Scope<'_>,
+    cluster: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = &'a Task> + 'a {
+    use std::ops::Bound::{Included, Unbounded};
+    let lower = (cluster.to_owned(), String::new());
+    s.state
+        .ecs
+        .tasks
+        .range((Included(lower), Unbounded))
+        .take_while(move |((c, _), _)| c == cluster)
+        .map(|(_, t)| t)
+        .filter(move |t| t.owner.service() == Some(name))
+}
+
+fn reconcile_rolling(s: &mut Scope<'_>, cluster: &str, name: &str) {
+    let skey = (cluster.to_owned(), name.to_owned());
+    let svc = s.state.ecs.services.get(&skey).expect("checked");
+    let desired = if svc.status == ServiceStatus::Active {
+        svc.desired_count
+    } else {
+        0
+    };
+    let conf = svc.deployment_configuration.clone();
+    let Some(primary) = svc
+        .deployments
+        .iter()
+        .find(|d| d.status == DeploymentStatus::Primary)
+        .cloned()
+    else {
+        return;
+    };
+    let (launch_type, platform_version, network, lbs) = (
+        svc.launch_type.clone(),
+        svc.platform_version.clone(),
+        svc.network_configuration.clone(),
+        svc.load_balancers.clone(),
+    );
+    let max_total =
+        ((desired as i64 * conf.maximum_percent as i64) / 100).max(desired as i64) as i32;
+    let min_healthy = ((desired as i64 * conf.minimum_healthy_percent as i64 + 99) / 100) as i32;
+
+    let mut primary_live: Vec<(String, bool, bool)> = Vec::new(); // (id, healthy, running)
+    let mut others_live: Vec<(String, bool)> = Vec::new();
+    for task in service_tasks(s, cluster, name) {
+        if task.is_stopping_or_stopped() {
+            continue;
+        }
+        let healthy = task_healthy(s, task);
+        match &task.owner {
+            TaskOwner::Deployment { deployment_id, .. } if *deployment_id == primary.id => {
+                primary_live.push((
+                    task.id.clone(),
+                    healthy,
+                    task.last_status == TaskStatus::Running,
+                ))
+            }
+            _ => others_live.push((task.id.clone(), healthy)),
+        }
+    }
+    let mut healthy_total = primary_live.iter().filter(|t| t.1).count() as i32
+        + others_live.iter().filter(|t| t.1).count() as i32;
+    let mut live_total = (primary_live.len() + others_live.len()) as i32;
+
+    // Scale in: old deployments' tasks go first, unhealthy ones without limit, healthy ones
+    // while the service keeps its minimum healthy percent.
+    others_live.sort_by_key(|t| t.1);
+    for (id, healthy) in &others_live {
+        let may = !healthy
+            || healthy_total > min_healthy
+            || primary_live.len() as i32 >= desired
+                && primary_live.iter().filter(|t| t.1).count() as i32 >= desired;
+        if may {
+            stop_task(
+                s,
+                cluster,
+                id,
+                "ServiceSchedulerInitiated",
+                format!("Scaling activity initiated by (deployment {})", primary.id),
+            );
+            live_total -= 1;
+            if *healthy {
+                healthy_total -= 1;
+            }
+        }
+    }
+    // Extra tasks of the primary deployment (desired count lowered).
+    let mut extra = primary_live.len() as i32 - desired;
+    if extra > 0 {
+        let mut by_worst = primary_live.clone();
+        by_worst.sort_by_key(|t| (t.1, t.2));
+        for (id, _, _) in by_worst {
+            if extra == 0 {
+                break;
+            }
+            stop_task(
+                s,
+                cluster,
+                &id,
+                "ServiceSchedulerInitiated",
+                format!("Scaling activity initiated by (deployment {})", primary.id),
+            );
+            extra -= 1;
+        }
+    }
+    // Scale out the primary deployment within maximumPercent (a FAILED rollout without rollback
+    // launches nothing more).
+    if primary.rollout_state != RolloutState::Failed {
+        let Some(td) = td_key(&primary.task_definition) else {
+            return;
+        };
+        let mut primary_count = primary_live.len() as i32;
+        let mut started = Vec::new();
+        while primary_count < desired && live_total < max_total {
+            let spec = TaskSpec {
+                cluster: cluster.to_owned(),
+                task_definition: td.clone(),
+                owner: TaskOwner::Deployment {
+                    service: name.to_owned(),
+                    deployment_id: primary.id.clone(),
+                },
+                group: format!("service:{name}"),
+                started_by: Some(primary.id.clone()),
+                launch_type: launch_type.clone(),
+                platform_version: platform_version.clone(),
+                network_configuration: network.clone(),
+                load_balancers: lbs.clone(),
+                tags: Vec::new(),
+            };
+            let Some(id) = start_task(s, spec) else { break };
+            started.push(id);
+            primary_count += 1;
+            live_total += 1;
+        }
+        if !started.is_empty() {
+            let now = s.now;
+            let svc = s.state.ecs.services.get_mut(&skey).expect("exists");
+            svc.event(
+                now,
+                format!(
+                    "(service {name}) has started {} tasks: {}.",
+                    started.len(),
+                    started
+                        .iter()
+                        .map(|i| format!("(task {i})"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            );
+        }
+    }
+    // Old deployments without tasks leave the list; the primary completes when it alone runs
+    // the desired count, all healthy.
+    let remaining: Vec<String> = service_tasks(s, cluster, name)
+        .filter(|t| t.last_status != TaskStatus::Stopped)
+        .filter_map(|t| match &t.owner {
+            TaskOwner::Deployment { deployment_id, .. } => Some(deployment_id.clone()),
+            _ => None,
+        })
+        .collect();
+    let healthy_primary = service_tasks(s, cluster, name)
+        .filter(|t| matches!(&t.owner, TaskOwner::Deployment { deployment_id, .. } if *deployment_id == primary.id))
+        .filter(|t| task_healthy(s, t))
+        .count() as i32;
+    let now = s.now;
+    let svc = s.state.ecs.services.get_mut(&skey).expect("exists");
+    svc.deployments
+        .retain(|d| d.status == DeploymentStatus::Primary || remaining.contains(&d.id));
+    if svc.deployments.len() == 1 && healthy_primary == desired {
+        let d = &mut svc.deployments[0];
+        if d.rollout_state == RolloutState::InProgress {
+            d.rollout_state = RolloutState::Completed;
+            d.rollout_state_reason = format!("ECS deployment {} completed.", d.id);
+            d.updated_at = now;
+            svc.last_completed_task_definition = Some(d.task_definition.clone());
+        }
+    }
+}
+
+fn reconcile_task_sets(s: &mut Scope<'_>, cluster: &str, name: &str) {
+    let skey = (cluster.to_owned(), name.to_owned());
+    let svc = s.state.ecs.services.get(&skey).expect("checked");
+    let desired = if svc.status == ServiceStatus::Active {
+        svc.desired_count
+    } else {
+        0
+    };
+    let sets: Vec<_> = svc
+        .task_sets
+        .iter()
+        .map(|ts| {
+            (
+                ts.id.clone(),
+                ts.computed_desired_count(desired),
+                ts.task_definition.clone(),
+                ts.launch_type.clone(),
+                ts.platform_version.clone(),
+                ts.network_configuration.clone(),
+                ts.load_balancers.clone(),
+            )
+        })
+        .collect();
+    let now = s.now;
+    for (set_id, want, td, lt, pv, net, lbs) in sets {
+        let live: Vec<(String, bool, bool)> = service_tasks(s, cluster, name)
+            .filter(|t| matches!(&t.owner, TaskOwner::TaskSet { task_set_id, .. } if *task_set_id == set_id))
+            .filter(|t| !t.is_stopping_or_stopped())
+            .map(|t| (t.id.clone(), task_healthy(s, t), t.last_status == TaskStatus::Running))
+            .collect();
+        let mut n = live.len() as i32;
+        if n > want {
+            let mut by_worst = live.clone();
+            by_worst.sort_by_key(|t| (t.1, t.2));
+            for (id, _, _) in by_worst.into_iter().take((n - want) as usize) {
+                stop_task(
+                    s,
+                    cluster,
+                    &id,
+                    "ServiceSchedulerInitiated",
+                    format!("Scaling activity initiated by (taskSet {set_id})"),
+                );
+            }
+        }
+        let mut started = Vec::new();
+        if let Some(tdk) = td_key(&td) {
+            while n < want {
+                let spec = TaskSpec {
+                    cluster: cluster.to_owned(),
+                    task_definition: tdk.clone(),
+                    owner: TaskOwner::TaskSet {
+                        service: name.to_owned(),
+                        task_set_id: set_id.clone(),
+                    },
+                    group: format!("service:{name}"),
+                    started_by: Some(set_id.clone()),
+                    launch_type: lt.clone(),
+                    platform_version: pv.clone(),
+                    network_configuration: net.clone(),
+                    load_balancers: lbs.clone(),
+                    tags: Vec::new(),
+                };
+                let Some(id) = start_task(s, spec) else { break };
+                started.push(id);
+                n += 1;
+            }
+        }
+        // Stability: the set runs its computed count, all healthy, nothing pending or stopping.
+        let (mut running_healthy, mut other) = (0, 0);
+        for t in service_tasks(s, cluster, name).filter(|t| matches!(&t.owner, TaskOwner::TaskSet { task_set_id, .. } if *task_set_id == set_id)) {
+            if t.last_status == TaskStatus::Stopped {
+                continue;
+            }
+            if task_healthy(s, t) {
+                running_healthy += 1;
+            } else {
+                other += 1;
+            }
+        }
+        let stable = running_healthy == want && other == 0;
+        let svc = s.state.ecs.services.get_mut(&skey).expect("exists");
+        if !started.is_empty() {
+            svc.event(
+                now,
+                format!(
+                    "(service {name}, taskSet {set_id}) has started {} tasks: {}.",
+                    started.len(),
+                    started
+                        .iter()
+                        .map(|i| format!("(task {i})"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            );
+        }
+        let Some(ts) = svc.task_set_mut(&set_id) else {
+            continue;
+        };
+        if ts.stable != stable {
+            ts.stable = stable;
+            ts.stability_status_at = now;
+            ts.updated_at = now;
+            if stable {
+                svc.event(
+                    now,
+                    format!("(service {name}, taskSet {set_id}) updated state to STEADY_STATE."),
+                );
+            }
+        }
+        // A draining set leaves once its last task has stopped.
+        let ts = svc.task_set(&set_id).expect("exists");
+        if ts.status == TaskSetStatus::Draining && running_healthy + other == 0 {
+            svc.task_sets.retain(|t| t.id != set_id);
+        }
+    }
+}
+
+fn finish_draining_and_steady_state(s: &mut Scope<'_>, cluster: &str, name: &str) {
+    let skey = (cluster.to_owned(), name.to_owned());
+    let (running, pending, unstopped) = counts(s, cluster, name);
+    let now = s.now;
+    let Some(svc) = s.state.ecs.services.get_mut(&skey) else {
+        return;
+    };
+    if svc.status == ServiceStatus::Draining && unstopped == 0 {
+        svc.status = ServiceStatus::Inactive;
+        svc.task_sets.clear();
+        svc.deployments.clear();
+        return;
+    }
+    let steady = svc.status == ServiceStatus::Active
+        && pending == 0
+        && running == svc.desired_count
+        && running == unstopped
+        && match svc.controller {
+            Controller::Ecs => {
+                svc.deployments.len() == 1
+                    && svc.deployments[0].rollout_state == RolloutState::Completed
+            }
+            _ => svc.task_sets.iter().all(|t| t.stable),
+        };
+    if steady && !svc.steady {
+        svc.event(now, format!("(service {name}) has reached a steady state."));
+    }
+    svc.steady = steady;
+}
+
+/// (runningCount, pendingCount, tasks not yet STOPPED) of a service.
+pub fn counts(s: &Scope<'_>, cluster: &str, name: &str) -> (i32, i32, i32) {
+    let (mut running, mut pending, mut unstopped) = (0, 0, 0);
+    for t in service_tasks(s, cluster, name) {
+        if t.last_status != TaskStatus::Stopped {
+            unstopped += 1;
+        }
+        if t.last_status == TaskStatus::Running {
+            running += 1;
+        } else if t.last_status.is_pending() {
+            pending += 1;
+        }
+    }
+    (running, pending, unstopped)
+}
+
+/// (runningCount, pendingCount) of one task set.
+pub fn task_set_counts(s: &Scope<'_>, cluster: &str, name: &str, set_id: &str) -> (i32, i32) {
+    let (mut running, mut pending) = (0, 0);
+    for t in service_tasks(s, cluster, name).filter(
+        |t| matches!(&t.owner, TaskOwner::TaskSet { task_set_id, .. } if task_set_id == set_id),
+    ) {
+        if t.last_status == TaskStatus::Running {
+            running += 1;
+        } else if t.last_status.is_pending() {
+            pending += 1;
+        }
+    }
+    (running, pending)
+}
+
+/// (runningCount, pendingCount) of one ECS-controller deployment.
+pub fn deployment_counts(s: &Scope<'_>, cluster: &str, name: &str, deployment: &str) -> (i32, i32) {
+    let (mut running, mut pending) = (0, 0);
+    for t in service_tasks(s, cluster, name).filter(|t| matches!(&t.owner, TaskOwner::Deployment { deployment_id, .. } if deployment_id == deployment)) {
+        if t.last_status == TaskStatus::Running {
+            running += 1;
+        } else if t.last_status.is_pending() {
+            pending += 1;
+        }
+    }
+    (running, pending)
+}
