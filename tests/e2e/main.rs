@@ -7,6 +7,8 @@ mod support;
 
 mod binary;
 mod cli;
+mod ecs_cli;
+mod ecs_services;
 mod ecs_task_definitions;
 mod elbv2;
 mod elbv2_cli;
