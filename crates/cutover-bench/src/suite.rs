@@ -106,7 +106,7 @@ fn throughput_line(server: &str, workload: &str, r: &LoadResult) -> Value {
         "non_200": r.non_200,
         "transport_errors": r.transport_errors,
         "elapsed_s": (r.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
-        "rps": r.rps().round(),
+        "rps": r.rps().round() as u64,
         "p50_us": r.percentile_us(0.50),
         "p99_us": r.percentile_us(0.99),
         "first_failure": r.first_failure,
@@ -687,7 +687,7 @@ pub async fn compare_moto(
         rep.push(json!({
             "measurement": "compare",
             "metric": format!("reads_rps_c{c}"),
-            "cutover": a.round(), "moto": m.round(),
+            "cutover": a.round() as u64, "moto": m.round() as u64,
             "ratio": round2(a / m.max(1e-9)),
             "better": "higher",
         }));
