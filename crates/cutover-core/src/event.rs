@@ -41,6 +41,29 @@ pub enum Event {
         cluster: String,
         task_id: String,
     },
+    /// A CodeDeploy deployment (re)runs its engine.
+    DeploymentStep { pk: PartitionKey, id: String },
+    /// A CodeDeploy deployment timer expires.
+    DeploymentTimer {
+        pk: PartitionKey,
+        id: String,
+        timer: DeploymentTimer,
+    },
+}
+
+/// The timers of a deployment (at most one of each kind is pending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeploymentTimer {
+    /// The next production traffic step is due.
+    TrafficStep,
+    /// The ready wait (STOP_DEPLOYMENT) ran out.
+    ReadyTimeout,
+    /// The termination wait is over: delete the original task set.
+    TerminationDone,
+    /// The running hook did not report in time.
+    HookTimeout,
+    /// The replacement task set did not become stable in time.
+    InstallTimeout,
 }
 
 impl Event {
@@ -51,7 +74,9 @@ impl Event {
             | Event::TargetDrained { pk, .. }
             | Event::TaskStep { pk, .. }
             | Event::TaskExit { pk, .. }
-            | Event::TaskPurge { pk, .. } => pk,
+            | Event::TaskPurge { pk, .. }
+            | Event::DeploymentStep { pk, .. }
+            | Event::DeploymentTimer { pk, .. } => pk,
         }
     }
 }
@@ -88,9 +113,28 @@ pub enum EventKey {
         pk: PartitionKey,
         task_id: String,
     },
+    DeploymentStep {
+        pk: PartitionKey,
+        id: String,
+    },
+    DeploymentTimer {
+        pk: PartitionKey,
+        id: String,
+        timer: DeploymentTimer,
+    },
 }
 
 /// I/O the shell performs outside the state lock; its outcome comes back as an API call or a new
-/// event. (Hook invocations will live here.)
+/// event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {}
+pub enum Effect {
+    /// Invoke a lifecycle hook (a Lambda function, mapped by the shell to an HTTP endpoint) with
+    /// `{"DeploymentId", "LifecycleEventHookExecutionId"}`.
+    InvokeHook {
+        pk: PartitionKey,
+        deployment_id: String,
+        execution_id: String,
+        function: String,
+        event: &'static str,
+    },
+}

@@ -10,6 +10,7 @@
 //! - [`ecs`], [`elbv2`], [`codedeploy`]: per-service state.
 
 pub mod codedeploy;
+pub mod deploy;
 pub mod ecs;
 pub mod elbv2;
 pub mod event;
@@ -17,5 +18,5 @@ pub mod ids;
 pub mod world;
 
 pub use cutover_sim::{Clock, ClockMode, VTime};
-pub use event::{Effect, Event, EventKey};
-pub use world::{Partition, PartitionKey, Scope, World};
+pub use event::{DeploymentTimer, Effect, Event, EventKey};
+pub use world::{Partition, PartitionKey, Scope, Settings, World};

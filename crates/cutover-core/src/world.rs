@@ -8,6 +8,7 @@ use std::time::Duration;
 use cutover_sim::{Clock, EventQueue, VTime};
 
 use crate::codedeploy::CodeDeployState;
+use crate::deploy;
 use crate::ecs;
 use crate::ecs::EcsState;
 use crate::elbv2::{self, Elbv2State};
@@ -35,6 +36,25 @@ pub struct Partition {
     pub ecs: EcsState,
     pub elbv2: Elbv2State,
     pub codedeploy: CodeDeployState,
+    pub deployments: crate::deploy::DeploymentsState,
+}
+
+/// Simulation settings the server configures.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long CodeDeploy waits for a lifecycle hook to report (AWS: one hour).
+    pub hook_timeout_seconds: i64,
+    /// How long the Install event waits for the replacement task set to become stable.
+    pub install_timeout_seconds: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            hook_timeout_seconds: 3600,
+            install_timeout_seconds: 3600,
+        }
+    }
 }
 
 pub type Queue = EventQueue<EventKey, Event>;
@@ -46,6 +66,9 @@ pub struct World {
     partitions: HashMap<PartitionKey, Partition>,
     /// Events fired since start (for the control API and tests).
     pub fired: u64,
+    pub settings: Settings,
+    /// Effects produced by operations and events, for the shell to perform.
+    effects: Vec<Effect>,
 }
 
 /// What an operation works on: one partition, the queue to schedule into, and the current
@@ -55,6 +78,8 @@ pub struct Scope<'a> {
     pub now: VTime,
     pub state: &'a mut Partition,
     pub queue: &'a mut Queue,
+    pub effects: &'a mut Vec<Effect>,
+    pub settings: &'a Settings,
 }
 
 impl<'a> Scope<'a> {
@@ -74,6 +99,8 @@ impl World {
             queue: Queue::new(),
             partitions: HashMap::new(),
             fired: 0,
+            settings: Settings::default(),
+            effects: Vec::new(),
         }
     }
 
@@ -96,7 +123,14 @@ impl World {
             now,
             state,
             queue: &mut self.queue,
+            effects: &mut self.effects,
+            settings: &self.settings,
         }
+    }
+
+    /// Takes the effects produced since the last call.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
     }
 
     /// Read access to a partition, without creating it.
@@ -134,16 +168,15 @@ impl World {
     }
 
     fn fire_until(&mut self, until: VTime) -> Vec<Effect> {
-        let mut effects = Vec::new();
         while let Some((at, event)) = self.queue.pop_due(until) {
             self.clock.jump_to(at);
             self.fired += 1;
-            self.fire(at, event, &mut effects);
+            self.fire(at, event);
         }
-        effects
+        self.take_effects()
     }
 
-    fn fire(&mut self, at: VTime, event: Event, _effects: &mut Vec<Effect>) {
+    fn fire(&mut self, at: VTime, event: Event) {
         let pk = event.partition().clone();
         // A reset drops partitions together with their events, so a missing partition only
         // means the event outlived nothing.
@@ -155,6 +188,8 @@ impl World {
             now: at,
             state: p,
             queue: &mut self.queue,
+            effects: &mut self.effects,
+            settings: &self.settings,
         };
         match event {
             Event::LoadBalancerActive { arn, .. } => {
@@ -183,7 +218,11 @@ impl World {
             Event::TaskPurge {
                 cluster, task_id, ..
             } => ecs::scheduler::on_task_purge(&mut s, &cluster, &task_id),
+            Event::DeploymentStep { id, .. } => deploy::engine::run(&mut s, &id),
+            Event::DeploymentTimer { id, timer, .. } => deploy::engine::on_timer(&mut s, &id, timer),
         }
+        // Replacement task sets become stable through ECS and ELBv2 events.
+        deploy::engine::check_installs(&mut s);
     }
 }
 
