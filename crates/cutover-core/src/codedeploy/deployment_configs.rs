@@ -501,8 +501,8 @@ mod tests {
         assert_eq!(all[18], "zz");
         assert_eq!(s.traffic_routing("Custom"), Some(canary(20, 2)));
         // Exactly a full page: no phantom "more".
-        assert_eq!(s.list_deployment_configs(None, 19).1, false);
-        assert_eq!(s.list_deployment_configs(None, 18).1, true);
+        assert!(!s.list_deployment_configs(None, 19).1);
+        assert!(s.list_deployment_configs(None, 18).1);
     }
 
     #[test]
