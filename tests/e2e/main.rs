@@ -7,6 +7,7 @@ mod support;
 
 mod binary;
 mod cli;
+mod codedeploy_groups;
 mod ecs_task_definitions;
 mod elbv2;
 mod elbv2_cli;
