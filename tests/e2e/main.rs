@@ -7,6 +7,7 @@ mod support;
 
 mod binary;
 mod cli;
+mod codedeploy_groups;
 mod ecs_cli;
 mod ecs_services;
 mod ecs_task_definitions;

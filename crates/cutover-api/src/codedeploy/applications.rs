@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use cutover_core::codedeploy::{Application, ComputePlatform};
-use cutover_core::ecs::Tag as CoreTag;
 use cutover_core::Scope;
 use cutover_wire::AwsError;
 
@@ -17,22 +16,6 @@ pub struct Tag {
     pub key: Option<String>,
     #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-}
-
-pub(crate) fn to_core_tags(tags: Option<Vec<Tag>>) -> Result<Vec<CoreTag>, AwsError> {
-    tags.unwrap_or_default()
-        .into_iter()
-        .map(|t| match t.key {
-            Some(k) if !k.is_empty() && k.len() <= 128 => Ok(CoreTag {
-                key: k,
-                value: t.value.unwrap_or_default(),
-            }),
-            _ => Err(err(
-                "InvalidTagsToAddException",
-                "Tag keys must be between 1 and 128 characters.",
-            )),
-        })
-        .collect()
 }
 
 /// Checks an application name as CodeDeploy does: present (`ApplicationNameRequiredException`)
@@ -105,7 +88,7 @@ pub fn create_application(
             err("InvalidComputePlatformException", format!("The computePlatform '{p}' is invalid; valid values are Server, Lambda and ECS."))
         })?,
     };
-    let tags = to_core_tags(input.tags)?;
+    let tags = super::tags::checked_tags(input.tags)?;
     let app = s
         .state
         .codedeploy
@@ -234,7 +217,7 @@ pub struct DeleteApplicationInput {
 }
 
 /// Deleting an application that does not exist succeeds, as on AWS (the model lists no
-/// not-found error for it).
+/// not-found error for it). Its deployment groups go with it.
 pub fn delete_application(
     s: &mut Scope<'_>,
     input: DeleteApplicationInput,

@@ -6,6 +6,11 @@
 use cutover_wire::AwsError;
 
 pub mod applications;
+pub mod deployment_configs;
+pub mod deployment_groups;
+pub mod group_shapes;
+pub mod group_validation;
+pub mod tags;
 
 pub const VALIDATION: &str = "ValidationException";
 
@@ -15,6 +20,19 @@ crate::operations!(json CodeDeployOperation, validation = VALIDATION, fault = "I
     BatchGetApplications => applications::batch_get_applications,
     ListApplications => applications::list_applications,
     DeleteApplication => applications::delete_application,
+    CreateDeploymentGroup => deployment_groups::create_deployment_group,
+    GetDeploymentGroup => deployment_groups::get_deployment_group,
+    BatchGetDeploymentGroups => deployment_groups::batch_get_deployment_groups,
+    ListDeploymentGroups => deployment_groups::list_deployment_groups,
+    UpdateDeploymentGroup => deployment_groups::update_deployment_group,
+    DeleteDeploymentGroup => deployment_groups::delete_deployment_group,
+    CreateDeploymentConfig => deployment_configs::create_deployment_config,
+    GetDeploymentConfig => deployment_configs::get_deployment_config,
+    ListDeploymentConfigs => deployment_configs::list_deployment_configs,
+    DeleteDeploymentConfig => deployment_configs::delete_deployment_config,
+    TagResource => tags::tag_resource,
+    UntagResource => tags::untag_resource,
+    ListTagsForResource => tags::list_tags_for_resource,
 });
 
 pub fn err(code: &'static str, message: impl Into<String>) -> AwsError {
