@@ -219,7 +219,9 @@ impl World {
                 cluster, task_id, ..
             } => ecs::scheduler::on_task_purge(&mut s, &cluster, &task_id),
             Event::DeploymentStep { id, .. } => deploy::engine::run(&mut s, &id),
-            Event::DeploymentTimer { id, timer, .. } => deploy::engine::on_timer(&mut s, &id, timer),
+            Event::DeploymentTimer { id, timer, .. } => {
+                deploy::engine::on_timer(&mut s, &id, timer)
+            }
         }
         // Replacement task sets become stable through ECS and ELBv2 events.
         deploy::engine::check_installs(&mut s);

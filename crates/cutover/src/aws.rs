@@ -107,8 +107,7 @@ pub async fn handle(
 
     let pk = PartitionKey::new(ctx.account.as_str(), ctx.region.as_str());
     let inject_panic = cfg.panic_on_operation.as_deref() == Some(op.name());
-    let result = {
-        let mut world = state.world();
+    let result = state.with_world(|world| {
         let mut scope = world.scope(&pk);
         catch_unwind(AssertUnwindSafe(|| {
             if inject_panic {
@@ -121,8 +120,7 @@ pub async fn handle(
                 &ctx.request_id,
             )
         }))
-    };
-    state.wake_driver();
+    });
     let result = result.unwrap_or_else(|_| {
         tracing::error!(
             service = op.service().name(),

@@ -25,6 +25,12 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Fault injection for tests: this operation panics inside its handler.
     pub panic_on_operation: Option<String>,
+    /// Lambda function name → HTTP endpoint for lifecycle hooks (`--hook NAME=URL`).
+    pub hooks: Vec<(String, String)>,
+    /// A hook whose function has no endpoint succeeds (logged) instead of failing.
+    pub unmapped_hooks_succeed: bool,
+    /// How long a lifecycle hook may take to report (virtual minutes; AWS: 60).
+    pub hook_timeout_minutes: i64,
 }
 
 /// Default request body limit: 2 MiB (ECS task definitions and AppSpecs are far smaller).
@@ -40,6 +46,9 @@ impl Default for Config {
             time_scale: 1.0,
             max_body_bytes: DEFAULT_MAX_BODY,
             panic_on_operation: None,
+            hooks: Vec::new(),
+            unmapped_hooks_succeed: false,
+            hook_timeout_minutes: 60,
         }
     }
 }

@@ -142,14 +142,15 @@ pub async fn advance(State(state): State<AppState>, body: Bytes) -> Response {
     }
     let fired_before;
     let fired_after;
-    {
+    let effects = {
         let mut w = state.world();
         fired_before = w.fired;
         let effects = w.advance(Duration::from_secs_f64(seconds));
-        drop(effects);
         fired_after = w.fired;
-    }
+        effects
+    };
     state.wake_driver();
+    state.perform(effects);
     let mut v = clock_json(&state);
     v["fired"] = json!(fired_after - fired_before);
     Json(v).into_response()
@@ -203,46 +204,97 @@ pub async fn put_target_health(State(state): State<AppState>, body: Bytes) -> Re
         return bad(format!("{tg_arn:?} is not a target group ARN"));
     }
     let pk = cutover_core::PartitionKey::new(parts[4], parts[3]);
-    let view = {
-        let mut w = state.world();
+    let view = state.with_world(|w| -> Result<Value, Box<Response>> {
         let now = w.now();
-        let Some(tg) = w
-            .partition(&pk)
-            .and_then(|p| p.elbv2.target_group_by_arn(tg_arn))
-        else {
-            return error(
-                StatusCode::NOT_FOUND,
-                "TargetGroupNotFound",
-                format!("no target group {tg_arn}"),
-            );
+        let Some(tg) = w.partition(&pk).and_then(|p| p.elbv2.target_group_by_arn(tg_arn)) else {
+            return Err(Box::new(error(StatusCode::NOT_FOUND, "TargetGroupNotFound", format!("no target group {tg_arn}"))));
         };
         let Some(port) = port.or(tg.port) else {
-            return bad("port is required for a target group without a port".into());
+            return Err(Box::new(bad("port is required for a target group without a port".into())));
         };
         let mut scope = w.scope(&pk);
-        if !cutover_core::elbv2::health::set_check_result(
-            &mut scope,
-            tg_arn,
-            id,
-            port,
-            Some(forced),
-            None,
-        ) {
-            return error(
-                StatusCode::NOT_FOUND,
-                "TargetNotRegistered",
-                format!("target {id}:{port} is not registered in {tg_arn}"),
-            );
+        if !cutover_core::elbv2::health::set_check_result(&mut scope, tg_arn, id, port, Some(forced), None) {
+            return Err(Box::new(error(StatusCode::NOT_FOUND, "TargetNotRegistered", format!("target {id}:{port} is not registered in {tg_arn}"))));
         }
-        let tg = scope
-            .state
-            .elbv2
-            .target_group_by_arn(tg_arn)
-            .expect("exists");
+        let tg = scope.state.elbv2.target_group_by_arn(tg_arn).expect("exists");
         let t = tg.target(id, port).expect("registered");
         let v = cutover_core::elbv2::health::view(tg, t, now);
-        json!({"targetGroupArn": tg_arn, "id": id, "port": port, "forced": forced, "state": v.state, "reason": v.reason})
+        Ok(json!({"targetGroupArn": tg_arn, "id": id, "port": port, "forced": forced, "state": v.state, "reason": v.reason}))
+    });
+    match view {
+        Ok(v) => Json(v).into_response(),
+        Err(resp) => *resp,
+    }
+}
+
+/// `GET /_cutover/hooks`: the Lambda function → endpoint map.
+pub async fn list_hooks(State(state): State<AppState>) -> Json<Value> {
+    let hooks: serde_json::Map<String, Value> = state
+        .hooks()
+        .into_iter()
+        .map(|(k, v)| (k, json!({"url": v})))
+        .collect();
+    Json(
+        json!({"hooks": hooks, "unmappedHooks": if state.config().unmapped_hooks_succeed { "succeed" } else { "fail" }}),
+    )
+}
+
+fn valid_function_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 64
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `PUT /_cutover/hooks/{name}` with `{"url": "http://..."}`.
+pub async fn put_hook(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    body: Bytes,
+) -> Response {
+    if !valid_function_name(&name) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            format!(
+                "{name:?} is not a Lambda function name (letters, digits, - and _, at most 64)"
+            ),
+        );
+    }
+    let req: Value = match parse_body(&body) {
+        Ok(r) => r,
+        Err(resp) => return *resp,
     };
-    state.wake_driver();
-    Json(view).into_response()
+    let Some(url) = req.get("url").and_then(Value::as_str) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "the body must be {\"url\": \"http://HOST:PORT/PATH\"}",
+        );
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            format!("url must start with http:// or https://, not {url:?}"),
+        );
+    }
+    state.set_hook(&name, Some(url.to_owned()));
+    Json(json!({"name": name, "url": url})).into_response()
+}
+
+/// `DELETE /_cutover/hooks/{name}`.
+pub async fn delete_hook(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    if state.set_hook(&name, None) {
+        Json(json!({"name": name, "deleted": true})).into_response()
+    } else {
+        error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("no hook endpoint registered for {name}"),
+        )
+    }
 }

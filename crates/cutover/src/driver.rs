@@ -12,17 +12,17 @@ const IDLE: Duration = Duration::from_secs(3600);
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
-        let sleep_for = {
+        let (sleep_for, effects) = {
             let mut world = state.world();
             let effects = world.fire_due();
-            // No effect kinds exist yet; when hooks arrive they are performed here, after the
-            // lock is released.
-            drop(effects);
-            match world.queue.next_due() {
+            let sleep = match world.queue.next_due() {
                 Some(at) => world.clock.real_until(at).unwrap_or(IDLE),
                 None => IDLE,
-            }
+            };
+            (sleep, effects)
         };
+        // Hooks are invoked after the lock is released.
+        state.perform(effects);
         tokio::select! {
             _ = state.woken() => {}
             _ = tokio::time::sleep(sleep_for) => {}

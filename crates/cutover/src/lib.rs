@@ -12,6 +12,7 @@ pub mod aws;
 pub mod config;
 pub mod control;
 pub mod driver;
+pub mod hooks;
 pub mod server;
 pub mod state;
 

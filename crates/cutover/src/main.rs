@@ -48,9 +48,36 @@ struct ServeArgs {
     /// Largest accepted request body in bytes.
     #[arg(long, default_value_t = cutover::config::DEFAULT_MAX_BODY)]
     max_body_bytes: usize,
+    /// Map a Lambda function name to the HTTP endpoint that implements the hook
+    /// (repeatable): --hook CheckTraffic=http://127.0.0.1:9000/check
+    #[arg(long = "hook", value_name = "NAME=URL", value_parser = parse_hook)]
+    hooks: Vec<(String, String)>,
+    /// What a hook whose function has no endpoint does: fail the lifecycle event (AWS: the
+    /// Lambda function does not exist) or succeed it, logged.
+    #[arg(long, value_enum, default_value = "fail")]
+    unmapped_hooks: UnmappedHooks,
+    /// How long a lifecycle hook may take to report, in virtual minutes.
+    #[arg(long, default_value_t = 60)]
+    hook_timeout_minutes: i64,
     /// Test hook: make this operation's handler panic (to check the server survives).
     #[arg(long, hide = true)]
     panic_on_operation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum UnmappedHooks {
+    Fail,
+    Succeed,
+}
+
+fn parse_hook(s: &str) -> Result<(String, String), String> {
+    let (name, url) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=URL, got {s:?}"))?;
+    if name.is_empty() || !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("expected NAME=http://HOST:PORT/PATH, got {s:?}"));
+    }
+    Ok((name.to_owned(), url.to_owned()))
 }
 
 fn init_logging(format: LogFormat) {
@@ -104,6 +131,9 @@ fn main() -> std::process::ExitCode {
                 time_scale: args.time_scale,
                 max_body_bytes: args.max_body_bytes,
                 panic_on_operation: args.panic_on_operation,
+                hooks: args.hooks,
+                unmapped_hooks_succeed: args.unmapped_hooks == UnmappedHooks::Succeed,
+                hook_timeout_minutes: args.hook_timeout_minutes.max(1),
             };
             let rt = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -3,9 +3,10 @@
 //! Locking doctrine (after mini-redis): critical sections are short and synchronous; the lock is
 //! never held across an `.await`; I/O happens after it is released.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use cutover_core::{Clock, ClockMode, World};
+use cutover_core::{Clock, ClockMode, Effect, World};
 use tokio::sync::Notify;
 
 use crate::config::{ClockArg, Config};
@@ -20,6 +21,9 @@ struct Shared {
     /// Wakes the driver when the queue or the clock may have changed.
     wake: Notify,
     config: Config,
+    /// Lambda function name → HTTP endpoint of the hook.
+    hooks: RwLock<BTreeMap<String, String>>,
+    http: reqwest::Client,
 }
 
 impl AppState {
@@ -28,14 +32,78 @@ impl AppState {
             ClockArg::Real => ClockMode::Real,
             ClockArg::Manual => ClockMode::Manual,
         };
-        let world = World::new(Clock::new(mode, config.time_scale));
+        let mut world = World::new(Clock::new(mode, config.time_scale));
+        world.settings.hook_timeout_seconds = config.hook_timeout_minutes.saturating_mul(60);
+        let hooks = config.hooks.iter().cloned().collect();
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
         AppState {
             inner: Arc::new(Shared {
                 world: Mutex::new(world),
                 wake: Notify::new(),
                 config,
+                hooks: RwLock::new(hooks),
+                http,
             }),
         }
+    }
+
+    /// Runs `f` on the world under the lock, then fires the events due at the current instant
+    /// (what `f` scheduled "now"), releases the lock and performs the effects produced.
+    pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        let (r, effects) = {
+            let mut w = self.world();
+            let r = f(&mut w);
+            let mut effects = w.take_effects();
+            effects.extend(w.fire_due());
+            (r, effects)
+        };
+        self.wake_driver();
+        self.perform(effects);
+        r
+    }
+
+    /// Performs effects outside the lock (hook invocations run as tasks).
+    pub fn perform(&self, effects: Vec<Effect>) {
+        for e in effects {
+            let state = self.clone();
+            tokio::spawn(async move { crate::hooks::invoke(state, e).await });
+        }
+    }
+
+    pub fn hooks(&self) -> BTreeMap<String, String> {
+        self.inner
+            .hooks
+            .read()
+            .map(|h| h.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn hook_url(&self, function: &str) -> Option<String> {
+        self.inner
+            .hooks
+            .read()
+            .ok()
+            .and_then(|h| h.get(function).cloned())
+    }
+
+    pub fn set_hook(&self, function: &str, url: Option<String>) -> bool {
+        let Ok(mut h) = self.inner.hooks.write() else {
+            return false;
+        };
+        match url {
+            Some(u) => {
+                h.insert(function.to_owned(), u);
+                true
+            }
+            None => h.remove(function).is_some(),
+        }
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
     pub fn config(&self) -> &Config {

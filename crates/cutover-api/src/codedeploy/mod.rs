@@ -6,11 +6,14 @@
 use cutover_wire::AwsError;
 
 pub mod applications;
+pub mod appspec;
 pub mod deployment_configs;
 pub mod deployment_groups;
+pub mod deployments;
 pub mod group_shapes;
 pub mod group_validation;
 pub mod tags;
+pub mod targets;
 
 pub const VALIDATION: &str = "ValidationException";
 
@@ -33,6 +36,17 @@ crate::operations!(json CodeDeployOperation, validation = VALIDATION, fault = "I
     TagResource => tags::tag_resource,
     UntagResource => tags::untag_resource,
     ListTagsForResource => tags::list_tags_for_resource,
+    CreateDeployment => deployments::create_deployment,
+    GetDeployment => deployments::get_deployment,
+    BatchGetDeployments => deployments::batch_get_deployments,
+    ListDeployments => deployments::list_deployments,
+    StopDeployment => deployments::stop_deployment,
+    ContinueDeployment => deployments::continue_deployment,
+    SkipWaitTimeForInstanceTermination => deployments::skip_wait_time_for_instance_termination,
+    PutLifecycleEventHookExecutionStatus => deployments::put_lifecycle_event_hook_execution_status,
+    ListDeploymentTargets => targets::list_deployment_targets,
+    GetDeploymentTarget => targets::get_deployment_target,
+    BatchGetDeploymentTargets => targets::batch_get_deployment_targets,
 });
 
 pub fn err(code: &'static str, message: impl Into<String>) -> AwsError {

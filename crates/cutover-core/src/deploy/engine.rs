@@ -8,7 +8,10 @@
 //! Every step is a plain function of the state; hooks are returned as effects and their results
 //! come back through [`hook_result`]; waits are keyed timers in the world's queue.
 
-use super::{AppSpec, Deployment, Diagnostics, EventStatus, HookExecution, LifecycleEvent, Phase, RollbackInfo, Status};
+use super::{
+    AppSpec, Deployment, Diagnostics, EventStatus, HookExecution, LifecycleEvent, Phase,
+    RollbackInfo, Status,
+};
 use crate::ecs::services::{Controller, LoadBalancerRef, ServiceStatus, TaskSetStatus};
 use crate::ecs::task_definitions::TaskDefinitionStatus;
 use crate::ecs::task_sets::{self, NewTaskSet};
@@ -17,33 +20,72 @@ use crate::elbv2::{Action, ActionKind, WeightedGroup};
 use crate::event::{DeploymentTimer, Effect, Event, EventKey};
 use crate::world::Scope;
 
-
-pub const HOOK_EVENTS: &[&str] = &["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"];
+pub const HOOK_EVENTS: &[&str] = &[
+    "BeforeInstall",
+    "AfterInstall",
+    "AfterAllowTestTraffic",
+    "BeforeAllowTraffic",
+    "AfterAllowTraffic",
+];
 
 /// The lifecycle events of a deployment, in order (without a test route AWS lists six).
 pub fn event_names(test_route: bool) -> Vec<&'static str> {
     if test_route {
-        vec!["BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"]
+        vec![
+            "BeforeInstall",
+            "Install",
+            "AfterInstall",
+            "AllowTestTraffic",
+            "AfterAllowTestTraffic",
+            "BeforeAllowTraffic",
+            "AllowTraffic",
+            "AfterAllowTraffic",
+        ]
     } else {
-        vec!["BeforeInstall", "Install", "AfterInstall", "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"]
+        vec![
+            "BeforeInstall",
+            "Install",
+            "AfterInstall",
+            "BeforeAllowTraffic",
+            "AllowTraffic",
+            "AfterAllowTraffic",
+        ]
     }
 }
 
 pub fn new_events(test_route: bool) -> Vec<LifecycleEvent> {
     event_names(test_route)
         .into_iter()
-        .map(|name| LifecycleEvent { name, status: EventStatus::Pending, start: None, end: None, diagnostics: None })
+        .map(|name| LifecycleEvent {
+            name,
+            status: EventStatus::Pending,
+            start: None,
+            end: None,
+            diagnostics: None,
+        })
         .collect()
 }
 
 fn timer_key(s: &Scope<'_>, id: &str, timer: DeploymentTimer) -> EventKey {
-    EventKey::DeploymentTimer { pk: s.pk.clone(), id: id.to_owned(), timer }
+    EventKey::DeploymentTimer {
+        pk: s.pk.clone(),
+        id: id.to_owned(),
+        timer,
+    }
 }
 
 fn set_timer(s: &mut Scope<'_>, id: &str, timer: DeploymentTimer, after_secs: i64) {
     let key = timer_key(s, id, timer);
     let at = s.now.plus_secs(after_secs.max(0));
-    s.queue.schedule_keyed(key, at, Event::DeploymentTimer { pk: s.pk.clone(), id: id.to_owned(), timer });
+    s.queue.schedule_keyed(
+        key,
+        at,
+        Event::DeploymentTimer {
+            pk: s.pk.clone(),
+            id: id.to_owned(),
+            timer,
+        },
+    );
 }
 
 fn cancel_timer(s: &mut Scope<'_>, id: &str, timer: DeploymentTimer) {
@@ -52,7 +94,13 @@ fn cancel_timer(s: &mut Scope<'_>, id: &str, timer: DeploymentTimer) {
 }
 
 fn cancel_all_timers(s: &mut Scope<'_>, id: &str) {
-    for t in [DeploymentTimer::TrafficStep, DeploymentTimer::ReadyTimeout, DeploymentTimer::TerminationDone, DeploymentTimer::HookTimeout, DeploymentTimer::InstallTimeout] {
+    for t in [
+        DeploymentTimer::TrafficStep,
+        DeploymentTimer::ReadyTimeout,
+        DeploymentTimer::TerminationDone,
+        DeploymentTimer::HookTimeout,
+        DeploymentTimer::InstallTimeout,
+    ] {
         cancel_timer(s, id, t);
     }
 }
@@ -65,8 +113,37 @@ pub fn create(s: &mut Scope<'_>, d: Deployment) {
     st.active.insert(key.clone(), id.clone());
     st.by_group.entry(key.clone()).or_default().push(id.clone());
     st.last_attempted.insert(key, id.clone());
+    st.order.insert((d.create_time, id.clone()));
     st.deployments.insert(id.clone(), d);
-    s.queue.schedule(s.now, Event::DeploymentStep { pk: s.pk.clone(), id });
+    record_in_group(s, &id);
+    s.queue.schedule(
+        s.now,
+        Event::DeploymentStep {
+            pk: s.pk.clone(),
+            id,
+        },
+    );
+}
+
+/// Mirrors a deployment into its group's `lastAttemptedDeployment` / `lastSuccessfulDeployment`.
+fn record_in_group(s: &mut Scope<'_>, id: &str) {
+    let Some(d) = s.state.deployments.deployments.get(id) else {
+        return;
+    };
+    let last = crate::codedeploy::deployment_groups::LastDeployment {
+        deployment_id: d.id.clone(),
+        status: d.status.as_str().to_owned(),
+        create_time: d.create_time,
+        end_time: d.complete_time,
+    };
+    let succeeded = d.status == Status::Succeeded;
+    let (app, group) = (d.application.clone(), d.group_name.clone());
+    if let Some(g) = s.state.codedeploy.deployment_group_mut(&app, &group) {
+        if succeeded {
+            g.last_successful_deployment = Some(last.clone());
+        }
+        g.last_attempted_deployment = Some(last);
+    }
 }
 
 fn dep<'a>(s: &'a mut Scope<'_>, id: &str) -> Option<&'a mut Deployment> {
@@ -121,7 +198,10 @@ pub fn run(s: &mut Scope<'_>, id: &str) {
                     }
                     EventStatus::Pending => {
                         let name = d.events[i].name;
-                        if name == "BeforeAllowTraffic" && d.group.ready_wait_minutes.is_some() && !d.ready_passed {
+                        if name == "BeforeAllowTraffic"
+                            && d.group.ready_wait_minutes.is_some()
+                            && !d.ready_passed
+                        {
                             d.phase = Phase::ReadyWait;
                             d.status = Status::Ready;
                             let m = d.group.ready_wait_minutes.unwrap_or(0);
@@ -144,14 +224,30 @@ pub fn run(s: &mut Scope<'_>, id: &str) {
 fn start_event(s: &mut Scope<'_>, id: &str, i: usize, name: &'static str) -> bool {
     if HOOK_EVENTS.contains(&name) {
         let d = dep(s, id).expect("exists");
-        let Some(function) = d.appspec.hooks.iter().find(|(e, _)| e == name).map(|(_, f)| f.clone()) else {
+        let Some(function) = d
+            .appspec
+            .hooks
+            .iter()
+            .find(|(e, _)| e == name)
+            .map(|(_, f)| f.clone())
+        else {
             complete_event(s, id, i, EventStatus::Succeeded, None);
             return true;
         };
         let execution_id = execution_id(id, name);
-        d.pending_hook = Some(HookExecution { id: execution_id.clone(), event: name, function: function.clone() });
+        d.pending_hook = Some(HookExecution {
+            id: execution_id.clone(),
+            event: name,
+            function: function.clone(),
+        });
         let timeout = s.settings.hook_timeout_seconds;
-        s.effects.push(Effect::InvokeHook { pk: s.pk.clone(), deployment_id: id.to_owned(), execution_id, function, event: name });
+        s.effects.push(Effect::InvokeHook {
+            pk: s.pk.clone(),
+            deployment_id: id.to_owned(),
+            execution_id,
+            function,
+            event: name,
+        });
         set_timer(s, id, DeploymentTimer::HookTimeout, timeout);
         return false;
     }
@@ -159,7 +255,13 @@ fn start_event(s: &mut Scope<'_>, id: &str, i: usize, name: &'static str) -> boo
         "Install" => install(s, id, i),
         "AllowTestTraffic" => {
             let d = dep(s, id).expect("exists");
-            let (listeners, tg_b) = (d.group.test_listeners.clone(), d.replacement.as_ref().map(|r| r.1.clone()).unwrap_or_default());
+            let (listeners, tg_b) = (
+                d.group.test_listeners.clone(),
+                d.replacement
+                    .as_ref()
+                    .map(|r| r.1.clone())
+                    .unwrap_or_default(),
+            );
             for l in listeners {
                 set_default_actions(s, &l, vec![forward_to(&[(tg_b.as_str(), 1)])]);
             }
@@ -180,7 +282,10 @@ fn start_event(s: &mut Scope<'_>, id: &str, i: usize, name: &'static str) -> boo
 
 fn execution_id(id: &str, event: &str) -> String {
     use std::fmt::Write;
-    let raw = format!("{{\"deploymentId\":\"{id}\",\"event\":\"{event}\",\"nonce\":\"{}\"}}", crate::ids::uuid());
+    let raw = format!(
+        "{{\"deploymentId\":\"{id}\",\"event\":\"{event}\",\"nonce\":\"{}\"}}",
+        crate::ids::uuid()
+    );
     // Opaque like AWS's tokens: hex of the JSON.
     let mut out = String::with_capacity(raw.len() * 2);
     for b in raw.bytes() {
@@ -192,7 +297,13 @@ fn execution_id(id: &str, event: &str) -> String {
 fn forward_to(groups: &[(&str, i32)]) -> Action {
     Action {
         kind: ActionKind::Forward {
-            groups: groups.iter().map(|(arn, w)| WeightedGroup { arn: (*arn).to_owned(), weight: *w }).collect(),
+            groups: groups
+                .iter()
+                .map(|(arn, w)| WeightedGroup {
+                    arn: (*arn).to_owned(),
+                    weight: *w,
+                })
+                .collect(),
             stickiness_enabled: false,
             stickiness_duration: None,
         },
@@ -200,7 +311,13 @@ fn forward_to(groups: &[(&str, i32)]) -> Action {
     }
 }
 
-fn complete_event(s: &mut Scope<'_>, id: &str, i: usize, status: EventStatus, diagnostics: Option<Diagnostics>) {
+fn complete_event(
+    s: &mut Scope<'_>,
+    id: &str,
+    i: usize,
+    status: EventStatus,
+    diagnostics: Option<Diagnostics>,
+) {
     let now = s.now;
     if let Some(d) = dep(s, id) {
         if let Some(e) = d.events.get_mut(i) {
@@ -212,7 +329,9 @@ fn complete_event(s: &mut Scope<'_>, id: &str, i: usize, status: EventStatus, di
 }
 
 fn current_event(d: &Deployment) -> Option<usize> {
-    d.events.iter().position(|e| e.status == EventStatus::InProgress)
+    d.events
+        .iter()
+        .position(|e| e.status == EventStatus::InProgress)
 }
 
 /// Resolves the pair, checks the AppSpec against ECS, creates the replacement task set.
@@ -221,7 +340,20 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
     let g = &d.group;
     let svc_key = (g.cluster.clone(), g.service.clone());
     let Some(svc) = s.state.ecs.services.get(&svc_key) else {
-        fail(s, id, "INVALID_ECS_SERVICE", format!("The ECS service {} in cluster {} does not exist.", g.service, g.cluster), Some(diag("UnknownError", "", "The ECS service of the deployment group does not exist.")));
+        fail(
+            s,
+            id,
+            "INVALID_ECS_SERVICE",
+            format!(
+                "The ECS service {} in cluster {} does not exist.",
+                g.service, g.cluster
+            ),
+            Some(diag(
+                "UnknownError",
+                "",
+                "The ECS service of the deployment group does not exist.",
+            )),
+        );
         return false;
     };
     if svc.status != ServiceStatus::Active || svc.controller != Controller::CodeDeploy {
@@ -229,7 +361,13 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
         return false;
     }
     let Some(primary) = svc.primary_task_set().cloned() else {
-        fail(s, id, "INVALID_ECS_SERVICE", format!("The ECS service {} has no primary task set.", g.service), None);
+        fail(
+            s,
+            id,
+            "INVALID_ECS_SERVICE",
+            format!("The ECS service {} has no primary task set.", g.service),
+            None,
+        );
         return false;
     };
     // The pair: the group the primary task set serves is the original; the other gets the replacement.
@@ -238,26 +376,50 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
         match s.state.elbv2.target_group_by_name(name) {
             Some(tg) => arns.push(tg.arn.clone()),
             None => {
-                fail(s, id, "ELASTIC_LOAD_BALANCING_INVALID", format!("The target group {name} does not exist."), None);
+                fail(
+                    s,
+                    id,
+                    "ELASTIC_LOAD_BALANCING_INVALID",
+                    format!("The target group {name} does not exist."),
+                    None,
+                );
                 return false;
             }
         }
     }
     for l in g.prod_listeners.iter().chain(&g.test_listeners) {
         if s.state.elbv2.listener(l).is_none() {
-            fail(s, id, "ELASTIC_LOAD_BALANCING_INVALID", format!("The listener {l} does not exist."), None);
+            fail(
+                s,
+                id,
+                "ELASTIC_LOAD_BALANCING_INVALID",
+                format!("The listener {l} does not exist."),
+                None,
+            );
             return false;
         }
     }
-    let tg_a = primary.load_balancers.first().map(|l| l.target_group_arn.clone()).unwrap_or_default();
-    let Some(tg_b) = arns.iter().find(|a| **a != tg_a).cloned().filter(|_| arns.contains(&tg_a)) else {
+    let tg_a = primary
+        .load_balancers
+        .first()
+        .map(|l| l.target_group_arn.clone())
+        .unwrap_or_default();
+    let Some(tg_b) = arns
+        .iter()
+        .find(|a| **a != tg_a)
+        .cloned()
+        .filter(|_| arns.contains(&tg_a))
+    else {
         fail(s, id, "ELASTIC_LOAD_BALANCING_INVALID", format!("The primary task set of {} is not registered in either target group of the deployment group's pair.", g.service), None);
         return false;
     };
     // The AppSpec's task definition, container and port.
     let spec: &AppSpec = &d.appspec;
     let td = {
-        let reference = spec.task_definition.rsplit_once("task-definition/").map_or(spec.task_definition.as_str(), |(_, r)| r);
+        let reference = spec
+            .task_definition
+            .rsplit_once("task-definition/")
+            .map_or(spec.task_definition.as_str(), |(_, r)| r);
         let (family, rev) = match reference.split_once(':') {
             Some((f, r)) => (f.to_owned(), r.parse::<u32>().ok()),
             None => (reference.to_owned(), None),
@@ -265,46 +427,112 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
         s.state.ecs.task_definitions.resolve(&family, rev).cloned()
     };
     let Some(td) = td else {
-        fail(s, id, "INVALID_REVISION", format!("The task definition {} in the AppSpec does not exist.", spec.task_definition), Some(diag("UnknownError", "", "The AppSpec names a task definition that does not exist.")));
+        fail(
+            s,
+            id,
+            "INVALID_REVISION",
+            format!(
+                "The task definition {} in the AppSpec does not exist.",
+                spec.task_definition
+            ),
+            Some(diag(
+                "UnknownError",
+                "",
+                "The AppSpec names a task definition that does not exist.",
+            )),
+        );
         return false;
     };
     if td.status != TaskDefinitionStatus::Active {
-        fail(s, id, "INVALID_REVISION", format!("The task definition {} in the AppSpec is {}.", td.arn, td.status.as_str()), None);
+        fail(
+            s,
+            id,
+            "INVALID_REVISION",
+            format!(
+                "The task definition {} in the AppSpec is {}.",
+                td.arn,
+                td.status.as_str()
+            ),
+            None,
+        );
         return false;
     }
-    let Some(container) = td.spec.containers.iter().find(|c| c.name == spec.container_name) else {
-        fail(s, id, "INVALID_REVISION", format!("The container {} in the AppSpec is not defined in task definition {}.", spec.container_name, td.arn), None);
+    let Some(container) = td
+        .spec
+        .containers
+        .iter()
+        .find(|c| c.name == spec.container_name)
+    else {
+        fail(
+            s,
+            id,
+            "INVALID_REVISION",
+            format!(
+                "The container {} in the AppSpec is not defined in task definition {}.",
+                spec.container_name, td.arn
+            ),
+            None,
+        );
         return false;
     };
-    if !container.port_mappings.iter().any(|p| p.container_port == Some(spec.container_port)) {
+    if !container
+        .port_mappings
+        .iter()
+        .any(|p| p.container_port == Some(spec.container_port))
+    {
         fail(s, id, "INVALID_REVISION", format!("The container port {} in the AppSpec is not mapped by container {} of task definition {}.", spec.container_port, spec.container_name, td.arn), None);
         return false;
     }
     // Leftovers of a deployment that failed without rollback: back to a clean pair.
-    let leftovers: Vec<String> = svc.task_sets.iter().filter(|t| t.status != TaskSetStatus::Primary && t.status != TaskSetStatus::Draining).map(|t| t.id.clone()).collect();
+    let leftovers: Vec<String> = svc
+        .task_sets
+        .iter()
+        .filter(|t| t.status != TaskSetStatus::Primary && t.status != TaskSetStatus::Draining)
+        .map(|t| t.id.clone())
+        .collect();
     for ts in leftovers {
         task_sets::delete(s, &g.cluster, &g.service, &ts);
     }
     for l in g.prod_listeners.iter().chain(&g.test_listeners) {
-        let points_at_a = s.state.elbv2.listener(l).is_some_and(|x| x.default_actions.iter().all(|a| a.target_group_arns().all(|t| t == tg_a)));
+        let points_at_a = s.state.elbv2.listener(l).is_some_and(|x| {
+            x.default_actions
+                .iter()
+                .all(|a| a.target_group_arns().all(|t| t == tg_a))
+        });
         if !points_at_a {
             set_default_actions(s, l, vec![forward_to(&[(tg_a.as_str(), 1)])]);
         }
     }
-    let network = spec.network_configuration.clone().or(primary.network_configuration.clone());
+    let network = spec
+        .network_configuration
+        .clone()
+        .or(primary.network_configuration.clone());
     let new_set = NewTaskSet {
         task_definition: td.arn.clone(),
         external_id: Some(id.to_owned()),
         started_by: Some("CODE_DEPLOY".into()),
         launch_type: primary.launch_type.clone(),
-        platform_version: spec.platform_version.clone().or(primary.platform_version.clone()),
+        platform_version: spec
+            .platform_version
+            .clone()
+            .or(primary.platform_version.clone()),
         network_configuration: network,
-        load_balancers: vec![LoadBalancerRef { target_group_arn: tg_b.clone(), container_name: spec.container_name.clone(), container_port: spec.container_port }],
+        load_balancers: vec![LoadBalancerRef {
+            target_group_arn: tg_b.clone(),
+            container_name: spec.container_name.clone(),
+            container_port: spec.container_port,
+        }],
         scale: 100.0,
         tags: Vec::new(),
     };
     let Some(set_id) = task_sets::create(s, &g.cluster, &g.service, new_set) else {
-        fail(s, id, "ECS_UPDATE_ERROR", "The replacement task set could not be created.".into(), None);
+        fail(
+            s,
+            id,
+            "ECS_UPDATE_ERROR",
+            "The replacement task set could not be created.".into(),
+            None,
+        );
         return false;
     };
     let d = dep(s, id).expect("exists");
@@ -319,7 +547,11 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
 }
 
 fn diag(code: &'static str, script: &str, message: &str) -> Diagnostics {
-    Diagnostics { error_code: code, script_name: script.to_owned(), message: message.to_owned() }
+    Diagnostics {
+        error_code: code,
+        script_name: script.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 /// Completes Install for deployments whose replacement task set has become stable.
@@ -327,13 +559,21 @@ pub fn check_installs(s: &mut Scope<'_>) {
     if s.state.deployments.waiting_install.is_empty() {
         return;
     }
-    let waiting: Vec<String> = s.state.deployments.waiting_install.iter().cloned().collect();
+    let waiting: Vec<String> = s
+        .state
+        .deployments
+        .waiting_install
+        .iter()
+        .cloned()
+        .collect();
     for id in waiting {
         let Some(d) = s.state.deployments.deployments.get(&id) else {
             s.state.deployments.waiting_install.remove(&id);
             continue;
         };
-        let Some((set, _)) = &d.replacement else { continue };
+        let Some((set, _)) = &d.replacement else {
+            continue;
+        };
         let stable = s
             .state
             .ecs
@@ -344,7 +584,9 @@ pub fn check_installs(s: &mut Scope<'_>) {
         if !stable {
             continue;
         }
-        let Some(i) = d.events.iter().position(|e| e.name == "Install") else { continue };
+        let Some(i) = d.events.iter().position(|e| e.name == "Install") else {
+            continue;
+        };
         s.state.deployments.waiting_install.remove(&id);
         cancel_timer(s, &id, DeploymentTimer::InstallTimeout);
         complete_event(s, &id, i, EventStatus::Succeeded, None);
@@ -358,14 +600,30 @@ fn traffic_step(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
     let steps = d.schedule.steps();
     let k = d.traffic_step.min(steps.len() - 1);
     let w = steps[k];
-    let (Some((set_a, tg_a)), Some((set_b, tg_b))) = (d.original.clone(), d.replacement.clone()) else {
-        fail(s, id, "INTERNAL_ERROR", "AllowTraffic started without a replacement task set.".into(), None);
+    let (Some((set_a, tg_a)), Some((set_b, tg_b))) = (d.original.clone(), d.replacement.clone())
+    else {
+        fail(
+            s,
+            id,
+            "INTERNAL_ERROR",
+            "AllowTraffic started without a replacement task set.".into(),
+            None,
+        );
         return false;
     };
     d.weights = (100 - w, w);
     d.traffic_step = k + 1;
-    let (prod, cluster, service, interval) = (d.group.prod_listeners.clone(), d.group.cluster.clone(), d.group.service.clone(), d.schedule.interval_seconds());
-    let action = if w >= 100 { forward_to(&[(tg_b.as_str(), 1)]) } else { forward_to(&[(tg_a.as_str(), 100 - w), (tg_b.as_str(), w)]) };
+    let (prod, cluster, service, interval) = (
+        d.group.prod_listeners.clone(),
+        d.group.cluster.clone(),
+        d.group.service.clone(),
+        d.schedule.interval_seconds(),
+    );
+    let action = if w >= 100 {
+        forward_to(&[(tg_b.as_str(), 1)])
+    } else {
+        forward_to(&[(tg_a.as_str(), 100 - w), (tg_b.as_str(), w)])
+    };
     for l in &prod {
         set_default_actions(s, l, vec![action.clone()]);
     }
@@ -387,7 +645,11 @@ pub fn on_timer(s: &mut Scope<'_>, id: &str, timer: DeploymentTimer) {
     }
     match timer {
         DeploymentTimer::TrafficStep => {
-            if let Some(i) = d.events.iter().position(|e| e.name == "AllowTraffic" && e.status == EventStatus::InProgress) {
+            if let Some(i) = d
+                .events
+                .iter()
+                .position(|e| e.name == "AllowTraffic" && e.status == EventStatus::InProgress)
+            {
                 if traffic_step(s, id, i) {
                     run(s, id);
                 }
@@ -425,8 +687,19 @@ pub enum HookReportError {
 
 /// A hook reported (PutLifecycleEventHookExecutionStatus, the hook's HTTP answer, or an
 /// invocation failure).
-pub fn hook_result(s: &mut Scope<'_>, id: &str, execution_id: &str, succeeded: bool, diagnostics: Option<Diagnostics>) -> Result<(), HookReportError> {
-    let d = s.state.deployments.deployments.get(id).ok_or(HookReportError::UnknownDeployment)?;
+pub fn hook_result(
+    s: &mut Scope<'_>,
+    id: &str,
+    execution_id: &str,
+    succeeded: bool,
+    diagnostics: Option<Diagnostics>,
+) -> Result<(), HookReportError> {
+    let d = s
+        .state
+        .deployments
+        .deployments
+        .get(id)
+        .ok_or(HookReportError::UnknownDeployment)?;
     if d.finished_hooks.contains(execution_id) {
         return Err(HookReportError::AlreadyCompleted);
     }
@@ -436,30 +709,72 @@ pub fn hook_result(s: &mut Scope<'_>, id: &str, execution_id: &str, succeeded: b
     if d.status.is_terminal() {
         return Err(HookReportError::AlreadyCompleted);
     }
-    let code = if diagnostics.as_ref().is_some_and(|x| x.error_code == "ScriptMissing") { "INVALID_LAMBDA_FUNCTION" } else { "HOOK_EXECUTION_FAILURE" };
-    let diagnostics = diagnostics.or_else(|| (!succeeded).then(|| diag("ScriptFailed", &h.function, &format!("The lifecycle hook {} ({}) reported Failed.", h.event, h.function))));
+    let code = if diagnostics
+        .as_ref()
+        .is_some_and(|x| x.error_code == "ScriptMissing")
+    {
+        "INVALID_LAMBDA_FUNCTION"
+    } else {
+        "HOOK_EXECUTION_FAILURE"
+    };
+    let diagnostics = diagnostics.or_else(|| {
+        (!succeeded).then(|| {
+            diag(
+                "ScriptFailed",
+                &h.function,
+                &format!(
+                    "The lifecycle hook {} ({}) reported Failed.",
+                    h.event, h.function
+                ),
+            )
+        })
+    });
     hook_finished(s, id, &h, succeeded, diagnostics, code);
     Ok(())
 }
 
-fn hook_finished(s: &mut Scope<'_>, id: &str, h: &HookExecution, succeeded: bool, diagnostics: Option<Diagnostics>, code: &'static str) {
+fn hook_finished(
+    s: &mut Scope<'_>,
+    id: &str,
+    h: &HookExecution,
+    succeeded: bool,
+    diagnostics: Option<Diagnostics>,
+    code: &'static str,
+) {
     cancel_timer(s, id, DeploymentTimer::HookTimeout);
     let d = dep(s, id).expect("exists");
     d.pending_hook = None;
     d.finished_hooks.insert(h.id.clone());
-    let Some(i) = d.events.iter().position(|e| e.name == h.event) else { return };
+    let Some(i) = d.events.iter().position(|e| e.name == h.event) else {
+        return;
+    };
     if succeeded {
-        complete_event(s, id, i, EventStatus::Succeeded, Some(diag("Success", &h.function, "Succeeded")));
+        complete_event(
+            s,
+            id,
+            i,
+            EventStatus::Succeeded,
+            Some(diag("Success", &h.function, "Succeeded")),
+        );
         run(s, id);
     } else {
-        let message = diagnostics.as_ref().map_or_else(|| format!("The lifecycle hook {} failed.", h.event), |x| x.message.clone());
+        let message = diagnostics.as_ref().map_or_else(
+            || format!("The lifecycle hook {} failed.", h.event),
+            |x| x.message.clone(),
+        );
         fail(s, id, code, message, diagnostics);
     }
 }
 
 /// Marks the running event Failed (later ones Skipped) and ends the deployment Failed, rolling
 /// back when the effective auto-rollback configuration says so.
-pub fn fail(s: &mut Scope<'_>, id: &str, code: &'static str, message: String, diagnostics: Option<Diagnostics>) {
+pub fn fail(
+    s: &mut Scope<'_>,
+    id: &str,
+    code: &'static str,
+    message: String,
+    diagnostics: Option<Diagnostics>,
+) {
     end(s, id, Status::Failed, code, message, diagnostics);
     let d = &s.state.deployments.deployments[id];
     if d.auto_rollback.on("DEPLOYMENT_FAILURE") && d.replacement.is_some() {
@@ -467,7 +782,13 @@ pub fn fail(s: &mut Scope<'_>, id: &str, code: &'static str, message: String, di
     }
 }
 
-fn stop_with(s: &mut Scope<'_>, id: &str, code: &'static str, message: String, rollback_event: &str) {
+fn stop_with(
+    s: &mut Scope<'_>,
+    id: &str,
+    code: &'static str,
+    message: String,
+    rollback_event: &str,
+) {
     end(s, id, Status::Stopped, code, message, None);
     let d = &s.state.deployments.deployments[id];
     if d.auto_rollback.on(rollback_event) && d.replacement.is_some() {
@@ -475,7 +796,14 @@ fn stop_with(s: &mut Scope<'_>, id: &str, code: &'static str, message: String, r
     }
 }
 
-fn end(s: &mut Scope<'_>, id: &str, status: Status, code: &'static str, message: String, diagnostics: Option<Diagnostics>) {
+fn end(
+    s: &mut Scope<'_>,
+    id: &str,
+    status: Status,
+    code: &'static str,
+    message: String,
+    diagnostics: Option<Diagnostics>,
+) {
     cancel_all_timers(s, id);
     s.state.deployments.waiting_install.remove(id);
     let now = s.now;
@@ -485,7 +813,9 @@ fn end(s: &mut Scope<'_>, id: &str, status: Status, code: &'static str, message:
         if Some(k) == running {
             e.status = EventStatus::Failed;
             e.end = Some(now);
-            e.diagnostics = diagnostics.clone().or_else(|| Some(diag("UnknownError", "", &message)));
+            e.diagnostics = diagnostics
+                .clone()
+                .or_else(|| Some(diag("UnknownError", "", &message)));
         } else if e.status == EventStatus::Pending {
             e.status = EventStatus::Skipped;
         }
@@ -499,6 +829,7 @@ fn end(s: &mut Scope<'_>, id: &str, status: Status, code: &'static str, message:
     d.phase = Phase::Done;
     let key = (d.application.clone(), d.group_name.clone());
     s.state.deployments.active.remove(&key);
+    record_in_group(s, id);
 }
 
 fn succeed(s: &mut Scope<'_>, id: &str, delete_original: bool) {
@@ -517,7 +848,11 @@ fn succeed(s: &mut Scope<'_>, id: &str, delete_original: bool) {
     let key = (d.application.clone(), d.group_name.clone());
     let rev = d.revision.clone();
     s.state.deployments.active.remove(&key);
-    s.state.deployments.last_successful.insert(key, (id.to_owned(), rev));
+    s.state
+        .deployments
+        .last_successful
+        .insert(key, (id.to_owned(), rev));
+    record_in_group(s, id);
 }
 
 /// Why StopDeployment / ContinueDeployment was refused.
@@ -530,13 +865,25 @@ pub enum ControlError {
 
 /// StopDeployment: ends the deployment Stopped (MANUAL_STOP), rolling back when asked.
 pub fn stop(s: &mut Scope<'_>, id: &str, auto_rollback: Option<bool>) -> Result<(), ControlError> {
-    let d = s.state.deployments.deployments.get(id).ok_or(ControlError::AlreadyCompleted)?;
+    let d = s
+        .state
+        .deployments
+        .deployments
+        .get(id)
+        .ok_or(ControlError::AlreadyCompleted)?;
     if d.status.is_terminal() {
         return Err(ControlError::AlreadyCompleted);
     }
     let wants = auto_rollback.unwrap_or_else(|| d.auto_rollback.on("DEPLOYMENT_STOP_ON_REQUEST"));
     let has_replacement = d.replacement.is_some();
-    end(s, id, Status::Stopped, "MANUAL_STOP", "The deployment was stopped by the user.".into(), None);
+    end(
+        s,
+        id,
+        Status::Stopped,
+        "MANUAL_STOP",
+        "The deployment was stopped by the user.".into(),
+        None,
+    );
     if wants && has_replacement {
         rollback(s, id);
     }
@@ -544,8 +891,17 @@ pub fn stop(s: &mut Scope<'_>, id: &str, auto_rollback: Option<bool>) -> Result<
 }
 
 /// ContinueDeployment.
-pub fn continue_deployment(s: &mut Scope<'_>, id: &str, termination_wait: bool) -> Result<(), ControlError> {
-    let d = s.state.deployments.deployments.get_mut(id).ok_or(ControlError::AlreadyCompleted)?;
+pub fn continue_deployment(
+    s: &mut Scope<'_>,
+    id: &str,
+    termination_wait: bool,
+) -> Result<(), ControlError> {
+    let d = s
+        .state
+        .deployments
+        .deployments
+        .get_mut(id)
+        .ok_or(ControlError::AlreadyCompleted)?;
     if d.status.is_terminal() {
         return Err(ControlError::AlreadyCompleted);
     }
@@ -561,7 +917,11 @@ pub fn continue_deployment(s: &mut Scope<'_>, id: &str, termination_wait: bool) 
     }
     d.ready_passed = true;
     d.status = Status::InProgress;
-    let i = d.events.iter().position(|e| e.name == "BeforeAllowTraffic").unwrap_or(0);
+    let i = d
+        .events
+        .iter()
+        .position(|e| e.name == "BeforeAllowTraffic")
+        .unwrap_or(0);
     d.phase = Phase::Event(i);
     cancel_timer(s, id, DeploymentTimer::ReadyTimeout);
     run(s, id);
@@ -575,7 +935,14 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
     let failed = s.state.deployments.deployments[failed_id].clone();
     let key = (failed.application.clone(), failed.group_name.clone());
     let new_id = crate::ids::deployment_id();
-    let revision = s.state.deployments.last_successful.get(&key).map(|(_, r)| r.clone()).or(failed.previous_revision.clone()).unwrap_or(failed.revision.clone());
+    let revision = s
+        .state
+        .deployments
+        .last_successful
+        .get(&key)
+        .map(|(_, r)| r.clone())
+        .or(failed.previous_revision.clone())
+        .unwrap_or(failed.revision.clone());
     let g = failed.group.clone();
     // Undo.
     if let Some((orig_set, tg_a)) = &failed.original {
@@ -589,7 +956,11 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
     }
     let mut events = new_events(failed.has_test_route());
     for e in &mut events {
-        e.status = if HOOK_EVENTS.contains(&e.name) { EventStatus::Skipped } else { EventStatus::Succeeded };
+        e.status = if HOOK_EVENTS.contains(&e.name) {
+            EventStatus::Skipped
+        } else {
+            EventStatus::Succeeded
+        };
         if e.status == EventStatus::Succeeded {
             e.start = Some(now);
             e.end = Some(now);
@@ -614,7 +985,11 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
         description: None,
         creator: "codeDeployRollback",
         auto_rollback: failed.auto_rollback.clone(),
-        rollback_info: Some(RollbackInfo { rollback_deployment_id: None, rollback_triggering_deployment_id: Some(failed_id.to_owned()), rollback_message: None }),
+        rollback_info: Some(RollbackInfo {
+            rollback_deployment_id: None,
+            rollback_triggering_deployment_id: Some(failed_id.to_owned()),
+            rollback_message: None,
+        }),
         termination_wait_started: false,
         events,
         phase: Phase::Done,
@@ -627,14 +1002,25 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
         last_updated: now,
         deployment_status_messages: Vec::new(),
         ready_passed: false,
+        group_shapes: failed.group_shapes.clone(),
+        external_id: None,
     };
     let st = &mut s.state.deployments;
-    st.by_group.entry(key.clone()).or_default().push(new_id.clone());
+    st.by_group
+        .entry(key.clone())
+        .or_default()
+        .push(new_id.clone());
     st.last_attempted.insert(key, new_id.clone());
+    st.order.insert((now, new_id.clone()));
     st.deployments.insert(new_id.clone(), rb);
     if let Some(f) = st.deployments.get_mut(failed_id) {
-        f.rollback_info = Some(RollbackInfo { rollback_deployment_id: Some(new_id), rollback_triggering_deployment_id: None, rollback_message: Some(message) });
+        f.rollback_info = Some(RollbackInfo {
+            rollback_deployment_id: Some(new_id.clone()),
+            rollback_triggering_deployment_id: None,
+            rollback_message: Some(message),
+        });
     }
+    record_in_group(s, &new_id);
 }
 
 /// The `ECSTarget.status` of a deployment.
@@ -653,4 +1039,3 @@ pub fn target_status(d: &Deployment) -> &'static str {
         }
     }
 }
-

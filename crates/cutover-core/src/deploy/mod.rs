@@ -19,9 +19,15 @@ pub mod engine;
 pub enum Schedule {
     AllAtOnce,
     /// `percent` of production traffic for `interval_minutes`, then all of it.
-    Canary { percent: i32, interval_minutes: i32 },
+    Canary {
+        percent: i32,
+        interval_minutes: i32,
+    },
     /// `percent` more every `interval_minutes` until all of it.
-    Linear { percent: i32, interval_minutes: i32 },
+    Linear {
+        percent: i32,
+        interval_minutes: i32,
+    },
 }
 
 impl Schedule {
@@ -32,7 +38,10 @@ impl Schedule {
             Schedule::Canary { percent, .. } => vec![percent.clamp(1, 99), 100],
             Schedule::Linear { percent, .. } => {
                 let p = percent.clamp(1, 100);
-                let mut v: Vec<i32> = (1..).map(|k| (k * p).min(100)).take_while(|w| *w < 100).collect();
+                let mut v: Vec<i32> = (1..)
+                    .map(|k| (k * p).min(100))
+                    .take_while(|w| *w < 100)
+                    .collect();
                 v.push(100);
                 v
             }
@@ -42,7 +51,12 @@ impl Schedule {
     pub fn interval_seconds(self) -> i64 {
         match self {
             Schedule::AllAtOnce => 0,
-            Schedule::Canary { interval_minutes, .. } | Schedule::Linear { interval_minutes, .. } => interval_minutes as i64 * 60,
+            Schedule::Canary {
+                interval_minutes, ..
+            }
+            | Schedule::Linear {
+                interval_minutes, ..
+            } => interval_minutes as i64 * 60,
         }
     }
 }
@@ -231,6 +245,10 @@ pub struct Deployment {
     pub deployment_status_messages: Vec<String>,
     /// The ready wait is over (ContinueDeployment was called).
     pub ready_passed: bool,
+    /// Shapes copied from the deployment group for `DeploymentInfo`
+    /// (`blueGreenDeploymentConfiguration`, `loadBalancerInfo`, `deploymentStyle`).
+    pub group_shapes: serde_json::Map<String, Value>,
+    pub external_id: Option<String>,
 }
 
 impl Deployment {
@@ -257,6 +275,8 @@ pub struct DeploymentsState {
     pub last_attempted: BTreeMap<(String, String), String>,
     /// Deployments waiting for their replacement task set to become stable.
     pub waiting_install: BTreeSet<String>,
+    /// Every deployment by (create time, id): listings run newest first over this index.
+    pub order: BTreeSet<(VTime, String)>,
 }
 
 #[cfg(test)]
@@ -266,9 +286,37 @@ mod tests {
     #[test]
     fn schedules() {
         assert_eq!(Schedule::AllAtOnce.steps(), [100]);
-        assert_eq!(Schedule::Canary { percent: 10, interval_minutes: 5 }.steps(), [10, 100]);
-        assert_eq!(Schedule::Linear { percent: 10, interval_minutes: 1 }.steps(), [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-        assert_eq!(Schedule::Linear { percent: 30, interval_minutes: 2 }.steps(), [30, 60, 90, 100]);
-        assert_eq!(Schedule::Linear { percent: 30, interval_minutes: 2 }.interval_seconds(), 120);
+        assert_eq!(
+            Schedule::Canary {
+                percent: 10,
+                interval_minutes: 5
+            }
+            .steps(),
+            [10, 100]
+        );
+        assert_eq!(
+            Schedule::Linear {
+                percent: 10,
+                interval_minutes: 1
+            }
+            .steps(),
+            [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+        );
+        assert_eq!(
+            Schedule::Linear {
+                percent: 30,
+                interval_minutes: 2
+            }
+            .steps(),
+            [30, 60, 90, 100]
+        );
+        assert_eq!(
+            Schedule::Linear {
+                percent: 30,
+                interval_minutes: 2
+            }
+            .interval_seconds(),
+            120
+        );
     }
 }
