@@ -25,6 +25,11 @@ pub fn app(state: AppState) -> Router {
             "/elbv2/target-health",
             axum::routing::put(control::put_target_health),
         )
+        .route("/hooks", get(control::list_hooks))
+        .route(
+            "/hooks/{name}",
+            axum::routing::put(control::put_hook).delete(control::delete_hook),
+        )
         .fallback(control::not_found)
         .method_not_allowed_fallback(|| async {
             control::error(

@@ -130,12 +130,14 @@ pub fn list_deployment_targets(
         match k.as_str() {
             "TargetStatus" => keep &= values.is_empty() || values.contains(&target_status(d)),
             "ServerInstanceLabel" => {}
-            other => return Err(err(
-                "InvalidTargetFilterNameException",
-                format!(
+            other => {
+                return Err(err(
+                    "InvalidTargetFilterNameException",
+                    format!(
                     "'{other}' is not a target filter; use TargetStatus or ServerInstanceLabel."
                 ),
-            )),
+                ))
+            }
         }
     }
     Ok(ListDeploymentTargetsOutput {

@@ -532,7 +532,7 @@ pub fn task_healthy(s: &Scope<'_>, task: &Task) -> bool {
     task.registrations.iter().all(|r| {
         match s.state.elbv2.target_group_by_arn(&r.target_group_arn) {
             None => true,
-            Some(tg) if !tg.in_use() || !tg.health_check.enabled => true,
+            Some(tg) if !tg.health_check.enabled => true,
             Some(tg) => tg
                 .target(&r.target_id, r.port)
                 .is_some_and(|t| t.phase == Phase::Healthy),

@@ -145,7 +145,10 @@ pub(crate) fn cancel_events(q: &mut Queue, pk: &PartitionKey, tg_arn: &str, id: 
 fn rearm(q: &mut Queue, pk: &PartitionKey, tg: &TargetGroup, t: &Target, now: VTime) {
     let key = health_key(pk, &tg.arn, &t.id, t.port);
     q.cancel(&key);
-    if t.phase == Phase::Draining || !tg.in_use() || !tg.health_check.enabled {
+    // Checks run whether or not a listener uses the group (an emulator choice: ECS and CodeDeploy
+    // can then wait for a spare group's targets, e.g. the replacement task set during Install);
+    // an unused group still *reports* its targets as `unused`.
+    if t.phase == Phase::Draining || !tg.health_check.enabled {
         return;
     }
     let hc = &tg.health_check;
