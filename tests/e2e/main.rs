@@ -17,3 +17,4 @@ mod elbv2_cli;
 mod foundation;
 mod hook_server;
 mod malformed;
+mod story_cli;
