@@ -6,6 +6,7 @@
 mod support;
 
 mod binary;
+mod bootstrap;
 mod cli;
 mod codedeploy_groups;
 mod deployments;

@@ -31,6 +31,8 @@ pub struct Config {
     pub unmapped_hooks_succeed: bool,
     /// How long a lifecycle hook may take to report (virtual minutes; AWS: 60).
     pub hook_timeout_minutes: i64,
+    /// A bootstrap file applied before the server starts (`--bootstrap`).
+    pub bootstrap: Option<std::path::PathBuf>,
 }
 
 /// Default request body limit: 2 MiB (ECS task definitions and AppSpecs are far smaller).
@@ -49,6 +51,7 @@ impl Default for Config {
             hooks: Vec::new(),
             unmapped_hooks_succeed: false,
             hook_timeout_minutes: 60,
+            bootstrap: None,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`server`]: wiring, `run` with injectable shutdown, and a port-0 test helper.
 
 pub mod aws;
+pub mod bootstrap;
 pub mod config;
 pub mod control;
 pub mod driver;

@@ -56,6 +56,10 @@ struct ServeArgs {
     /// Lambda function does not exist) or succeed it, logged.
     #[arg(long, value_enum, default_value = "fail")]
     unmapped_hooks: UnmappedHooks,
+    /// Create resources at start-up from a YAML or JSON file (see the README's bootstrap
+    /// section; fixtures/walkthrough.yaml is the classic story).
+    #[arg(long, env = "CUTOVER_BOOTSTRAP", value_name = "FILE")]
+    bootstrap: Option<std::path::PathBuf>,
     /// How long a lifecycle hook may take to report, in virtual minutes.
     #[arg(long, default_value_t = 60)]
     hook_timeout_minutes: i64,
@@ -134,6 +138,7 @@ fn main() -> std::process::ExitCode {
                 hooks: args.hooks,
                 unmapped_hooks_succeed: args.unmapped_hooks == UnmappedHooks::Succeed,
                 hook_timeout_minutes: args.hook_timeout_minutes.max(1),
+                bootstrap: args.bootstrap,
             };
             let rt = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -146,14 +151,29 @@ fn main() -> std::process::ExitCode {
                 }
             };
             let result: std::io::Result<()> = rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(config.listen).await?;
+                // The bootstrap runs before binding: a broken file means no server at all.
+                let listen = config.listen;
+                let state = cutover::AppState::new(config);
+                match state.bootstrap() {
+                    Ok(Some(summary)) => tracing::info!(
+                        resources = summary.resources,
+                        hooks = summary.hooks.len(),
+                        settle_seconds = summary.settle_seconds,
+                        "bootstrap applied"
+                    ),
+                    Ok(None) => {}
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        std::process::exit(2);
+                    }
+                }
+                let listener = tokio::net::TcpListener::bind(listen).await?;
                 let addr = listener.local_addr()?;
                 {
                     let mut out = std::io::stdout().lock();
                     writeln!(out, "cutover listening on http://{addr}")?;
                     out.flush()?;
                 }
-                let state = cutover::AppState::new(config);
                 cutover::run(listener, state, shutdown_signal()).await
             });
             match result {

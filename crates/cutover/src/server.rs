@@ -94,9 +94,12 @@ impl Drop for Running {
 
 /// Binds `config.listen` (port 0 allowed) and serves in a background task.
 pub async fn start(config: Config) -> std::io::Result<Running> {
+    let state = AppState::new(config.clone());
+    state
+        .bootstrap()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let join = tokio::spawn(run(listener, state.clone(), async move {
         let _ = rx.await;

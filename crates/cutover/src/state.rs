@@ -73,6 +73,29 @@ impl AppState {
         }
     }
 
+    /// Applies the configured bootstrap file (if any) to the world; hook mappings it declares
+    /// join the registry.
+    pub fn bootstrap(
+        &self,
+    ) -> Result<Option<crate::bootstrap::Summary>, crate::bootstrap::BootstrapError> {
+        let Some(path) = self.config().bootstrap.clone() else {
+            return Ok(None);
+        };
+        let summary = {
+            let mut w = self.world();
+            crate::bootstrap::apply(
+                &mut w,
+                &path,
+                &self.config().account_id,
+                &self.config().region,
+            )?
+        };
+        for (name, url) in &summary.hooks {
+            self.set_hook(name, Some(url.clone()));
+        }
+        Ok(Some(summary))
+    }
+
     pub fn hooks(&self) -> BTreeMap<String, String> {
         self.inner
             .hooks
