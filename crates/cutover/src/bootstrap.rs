@@ -153,7 +153,6 @@ impl Ctx<'_> {
                     })
             }
         };
-        drop(scope);
         // Fire what the call scheduled at this instant (e.g. a service's first reconciliation).
         let _ = self.world.fire_due();
         self.created += 1;
