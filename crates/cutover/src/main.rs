@@ -38,7 +38,7 @@ enum Command {
 #[derive(clap::Args)]
 struct EndpointArgs {
     /// The emulator's address.
-    #[arg(long, env = "CUTOVER_ENDPOINT", default_value = cutover::cli::client::DEFAULT_ENDPOINT)]
+    #[arg(long, global = true, env = "CUTOVER_ENDPOINT", default_value = cutover::cli::client::DEFAULT_ENDPOINT)]
     endpoint: String,
 }
 

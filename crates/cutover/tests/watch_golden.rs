@@ -29,6 +29,7 @@ fn health(healthy: u32, initial: u32, unhealthy: u32, draining: u32) -> Health {
         initial,
         unhealthy,
         draining,
+        unused: 0,
         other: 0,
     }
 }

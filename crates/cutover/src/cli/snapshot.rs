@@ -73,7 +73,9 @@ pub struct Health {
     pub initial: u32,
     pub unhealthy: u32,
     pub draining: u32,
-    /// `unused`, `unavailable` and anything else.
+    /// No listener forwards to the group (the replacement's before traffic moves).
+    pub unused: u32,
+    /// `unavailable` and anything else.
     pub other: u32,
 }
 
@@ -84,6 +86,7 @@ impl Health {
             "initial" => self.initial += 1,
             "unhealthy" => self.unhealthy += 1,
             "draining" => self.draining += 1,
+            "unused" => self.unused += 1,
             _ => self.other += 1,
         }
     }
@@ -95,6 +98,7 @@ impl Health {
             (self.initial, "initial"),
             (self.unhealthy, "unhealthy"),
             (self.draining, "draining"),
+            (self.unused, "unused"),
             (self.other, "other"),
         ]
         .iter()
