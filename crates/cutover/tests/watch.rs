@@ -253,6 +253,30 @@ async fn lines_follow_a_linear_shift_to_success() {
         .collect();
     assert!(bodies.windows(2).all(|p| p[0] != p[1]), "{all}");
 
+    // The terminal view of the finished deployment: one frame drawn from the top, then the outcome.
+    let mut frame: Vec<u8> = Vec::new();
+    let opts = watch::Options {
+        interval: Duration::from_millis(10),
+        tty: true,
+        width: 80,
+    };
+    let code = watch::run(e.c.clone(), id.clone(), opts, &mut frame).await;
+    let frame = String::from_utf8(frame).expect("utf-8");
+    assert_eq!(code, Ok(0));
+    assert!(frame.starts_with("\x1b[H"), "{frame:?}");
+    assert!(
+        frame.contains(&format!("Done: {id} Succeeded\x1b[K\n")),
+        "{frame:?}"
+    );
+    assert!(
+        frame.contains("Step     10/10 · replacement at 100%"),
+        "{frame:?}"
+    );
+    assert!(
+        frame.ends_with(&format!("\x1b[JDeployment {id} Succeeded.\n")),
+        "{frame:?}"
+    );
+
     // The binary: latest deployment, no TTY → lines, exit code 0.
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
         .args(["watch", "--endpoint", &e.url, "--interval", "10ms"])

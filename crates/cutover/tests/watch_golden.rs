@@ -109,7 +109,11 @@ fn running(a: f64) -> (&'static str, Option<f64>, Option<f64>) {
 
 fn install_in_progress() -> Snapshot {
     let mut s = snap(T0 + 90.0, "InProgress", &[ok(T0, T0), running(T0)]);
-    s.task_sets[1].health = health(0, 2, 0, 0);
+    // No listener forwards to TG-B yet: ELBv2 reports its targets `unused`.
+    s.task_sets[1].health = Health {
+        unused: 2,
+        ..Health::default()
+    };
     s
 }
 

@@ -25,9 +25,18 @@ impl std::fmt::Display for ClientError {
 impl std::error::Error for ClientError {}
 
 fn transport(e: reqwest::Error) -> ClientError {
+    let message = match e.url() {
+        Some(u) if e.is_connect() => format!(
+            "cannot connect to {}://{}:{} — is `cutover serve` running there? (--endpoint / CUTOVER_ENDPOINT)",
+            u.scheme(),
+            u.host_str().unwrap_or(""),
+            u.port_or_known_default().unwrap_or(0)
+        ),
+        _ => e.to_string(),
+    };
     ClientError {
         code: "Transport".into(),
-        message: e.to_string(),
+        message,
     }
 }
 
