@@ -392,11 +392,22 @@ async fn a_failing_hook_is_followed_to_its_rollback_and_exits_non_zero() {
             .await
             .expect("the rollback is the latest");
     assert!(out.contains("Failed | "), "{out}");
+    let failed = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Deployment "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the failed id")
+        .to_owned();
     assert!(
         out.contains(&format!("following rollback deployment {id}")),
         "{out}"
     );
-    assert!(out.contains("rollback of "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{id} Succeeded | rollback of {failed} | Blue tg-a 100%"
+        )),
+        "{out}"
+    );
     let last = out.lines().last().unwrap_or("");
     assert!(
         last.contains(" Failed (HOOK_EXECUTION_FAILURE: ")
@@ -405,12 +416,6 @@ async fn a_failing_hook_is_followed_to_its_rollback_and_exits_non_zero() {
     );
 
     // The binary on the failed deployment exits 1 as well.
-    let failed = out
-        .lines()
-        .find_map(|l| l.strip_prefix("Deployment "))
-        .and_then(|l| l.split_whitespace().next())
-        .expect("the failed id")
-        .to_owned();
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
         .args(["watch", &failed, "--endpoint", &e.url, "--interval", "10ms"])
         .output()

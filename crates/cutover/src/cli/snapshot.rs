@@ -216,8 +216,12 @@ impl Snapshot {
         self.task_sets.iter().find(|t| t.label == "Green")
     }
 
-    /// The traffic step, once AllowTraffic has started.
+    /// The traffic step, once AllowTraffic has started (a rollback shifts no traffic in steps:
+    /// it puts everything back on the original task set at once).
     pub fn step(&self) -> Option<Step> {
+        if self.rollback_of.is_some() {
+            return None;
+        }
         let allow = self.event("AllowTraffic")?;
         let start = allow.start?;
         let steps = self.routing.steps();
