@@ -7,9 +7,11 @@
 //! - [`control`]: the `/_cutover/` control API.
 //! - [`driver`]: the single task that fires due events.
 //! - [`server`]: wiring, `run` with injectable shutdown, and a port-0 test helper.
+//! - [`cli`]: the client commands (`cutover watch`, `cutover clock`, `continue`, `stop`).
 
 pub mod aws;
 pub mod bootstrap;
+pub mod cli;
 pub mod config;
 pub mod control;
 pub mod driver;

@@ -1,4 +1,5 @@
-//! `cutover`: the command line. `cutover serve` starts the emulator.
+//! `cutover`: the command line. `cutover serve` starts the emulator; `cutover watch`, `clock`,
+//! `continue` and `stop` are clients of a running one.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -22,6 +23,101 @@ struct Cli {
 enum Command {
     /// Start the emulator: ECS, CodeDeploy and ELBv2 on one port.
     Serve(ServeArgs),
+    /// Watch a deployment live (the latest when no id is given); exits 0 when it succeeds,
+    /// 1 when it fails or is stopped (after following its rollback).
+    Watch(WatchArgs),
+    /// Show the virtual clock, or advance it, scale it, or switch it to manual/real.
+    Clock(ClockArgs),
+    /// ContinueDeployment: start rerouting traffic after the ready wait (or, with
+    /// --termination-wait, terminate the original task set now).
+    Continue(ContinueArgs),
+    /// StopDeployment (optionally rolling back).
+    Stop(StopArgs),
+}
+
+#[derive(clap::Args)]
+struct EndpointArgs {
+    /// The emulator's address.
+    #[arg(long, global = true, env = "CUTOVER_ENDPOINT", default_value = cutover::cli::client::DEFAULT_ENDPOINT)]
+    endpoint: String,
+}
+
+#[derive(clap::Args)]
+struct WatchArgs {
+    /// Deployment id (default: the latest deployment).
+    deployment_id: Option<String>,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
+    /// Poll interval in real time: 500ms, 2s, or milliseconds.
+    #[arg(long, default_value = "500ms", value_parser = parse_interval)]
+    interval: std::time::Duration,
+}
+
+#[derive(clap::Args)]
+struct ClockArgs {
+    #[command(subcommand)]
+    action: Option<ClockAction>,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
+}
+
+#[derive(Subcommand)]
+enum ClockAction {
+    /// Move virtual time forward: 90s, 5m, 1h, 1h30m or plain seconds.
+    Advance {
+        #[arg(value_parser = cutover::cli::verbs::parse_duration)]
+        duration: f64,
+    },
+    /// Real mode with N virtual seconds per real second.
+    Scale {
+        #[arg(value_parser = parse_scale)]
+        scale: f64,
+    },
+    /// Manual mode: time moves only with `cutover clock advance`.
+    Manual,
+    /// Real mode at the current scale.
+    Real,
+}
+
+#[derive(clap::Args)]
+struct ContinueArgs {
+    /// Deployment id (default: the latest deployment).
+    deployment_id: Option<String>,
+    /// Skip the termination wait instead of the ready wait.
+    #[arg(long)]
+    termination_wait: bool,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
+}
+
+#[derive(clap::Args)]
+struct StopArgs {
+    /// Deployment id (default: the latest deployment).
+    deployment_id: Option<String>,
+    /// Roll back to the original task set.
+    #[arg(long)]
+    rollback: bool,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
+}
+
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let secs = match t.parse::<f64>() {
+        Ok(ms) => ms / 1000.0,
+        Err(_) => cutover::cli::verbs::parse_duration(t)?,
+    };
+    if !(secs.is_finite() && secs > 0.0 && secs <= 3600.0) {
+        return Err(format!("{s:?}: the interval must be between 1ms and 1h"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs.max(0.001)))
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(format!("{s:?} is not a positive number")),
+    }
 }
 
 #[derive(clap::Args)]
@@ -118,9 +214,116 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+fn client(e: &EndpointArgs) -> cutover::cli::client::Client {
+    cutover::cli::client::Client::new(&e.endpoint, cutover::cli::client::Credentials::from_env())
+}
+
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            None
+        }
+    }
+}
+
+/// Runs a verb that answers one line.
+fn verb<F>(f: F) -> std::process::ExitCode
+where
+    F: std::future::Future<Output = Result<String, cutover::cli::client::ClientError>>,
+{
+    let Some(rt) = runtime() else {
+        return std::process::ExitCode::FAILURE;
+    };
+    match rt.block_on(f) {
+        Ok(line) => {
+            println!("{line}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Terminal width from `COLUMNS` (no terminal query without a dependency), default 80.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|w: &usize| *w >= 20)
+        .unwrap_or(80)
+}
+
+fn watch(args: WatchArgs) -> std::process::ExitCode {
+    use cutover::cli::watch;
+    let Some(rt) = runtime() else {
+        return std::process::ExitCode::FAILURE;
+    };
+    let c = client(&args.endpoint);
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let opts = watch::Options {
+        interval: args.interval,
+        tty,
+        width: terminal_width(),
+    };
+    let result = rt.block_on(async move {
+        let id = match args.deployment_id {
+            Some(id) => id,
+            None => c.latest_deployment().await?,
+        };
+        if tty {
+            // Clear the screen once; each frame then redraws from the top.
+            print!("\x1b[2J");
+        }
+        let mut out = std::io::stdout();
+        watch::run(c, id, opts, &mut out).await
+    });
+    match result {
+        Ok(0) => std::process::ExitCode::SUCCESS,
+        Ok(code) => std::process::ExitCode::from(code.clamp(1, 255) as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
+    use cutover::cli::verbs;
     let cli = Cli::parse();
     match cli.command {
+        Command::Watch(args) => watch(args),
+        Command::Clock(args) => {
+            let c = client(&args.endpoint);
+            verb(async move {
+                match args.action {
+                    None => verbs::clock_show(&c).await,
+                    Some(ClockAction::Advance { duration }) => {
+                        verbs::clock_advance(&c, duration).await
+                    }
+                    Some(ClockAction::Scale { scale }) => verbs::clock_scale(&c, scale).await,
+                    Some(ClockAction::Manual) => verbs::clock_mode(&c, "manual").await,
+                    Some(ClockAction::Real) => verbs::clock_mode(&c, "real").await,
+                }
+            })
+        }
+        Command::Continue(args) => {
+            let c = client(&args.endpoint);
+            verb(async move {
+                verbs::continue_deployment(&c, args.deployment_id, args.termination_wait).await
+            })
+        }
+        Command::Stop(args) => {
+            let c = client(&args.endpoint);
+            verb(async move { verbs::stop(&c, args.deployment_id, args.rollback).await })
+        }
         Command::Serve(args) => {
             if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
                 eprintln!("error: --time-scale must be a positive number");
