@@ -179,6 +179,15 @@ async fn ecs_waiters_in_scaled_real_time() {
         .await;
     assert_eq!(w.code, 0, "{}", w.stderr);
     w.assert_clean();
+    // Back to the manual clock: at 1000x a stopped task's hour of retention is 3.6 s of real time.
+    let (code, _) = s
+        .control(
+            Method::PUT,
+            "/_cutover/clock",
+            Some(json!({"mode": "manual"})),
+        )
+        .await;
+    assert_eq!(code, 200);
     let v = s
         .aws(&[
             "ecs",

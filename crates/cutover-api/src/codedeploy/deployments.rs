@@ -617,12 +617,19 @@ pub fn list_deployments(
     };
     let after = page::resume_after(input.next_token.as_deref(), bad_token)?;
     let st = &s.state.deployments;
-    // Newest first over the (create time, id) index, resuming below the token's entry.
-    let upper: Option<(VTime, String)> = match &after {
+    // Newest first over the (create time, sequence, id) index, resuming below the token's entry.
+    let upper: Option<(VTime, u64, String)> = match &after {
         None => None,
         Some(tok) => {
-            let (t, id) = tok.split_once('|').ok_or_else(bad_token)?;
-            Some((VTime(t.parse().map_err(|_| bad_token())?), id.to_owned()))
+            let mut parts = tok.splitn(3, '|');
+            let (Some(t), Some(n), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(bad_token());
+            };
+            Some((
+                VTime(t.parse().map_err(|_| bad_token())?),
+                n.parse().map_err(|_| bad_token())?,
+                id.to_owned(),
+            ))
         }
     };
     use std::ops::Bound::{Excluded, Unbounded};
@@ -631,24 +638,24 @@ pub fn list_deployments(
         .order
         .range((Unbounded, hi))
         .rev()
-        .filter_map(|(_, id)| st.deployments.get(id))
-        .filter(|d| {
+        .filter_map(|(t, n, id)| st.deployments.get(id).map(|d| (d, *t, *n)))
+        .filter(|(d, _, _)| {
             group
                 .as_ref()
                 .is_none_or(|(a, g)| &d.application == a && &d.group_name == g)
         })
-        .filter(|d| statuses.is_empty() || statuses.iter().any(|x| x == d.status.as_str()))
-        .filter(|d| {
+        .filter(|(d, _, _)| statuses.is_empty() || statuses.iter().any(|x| x == d.status.as_str()))
+        .filter(|(d, _, _)| {
             start.is_none_or(|t| d.create_time >= t) && end.is_none_or(|t| d.create_time <= t)
         })
-        .filter(|d| input.external_id.is_none() || d.external_id == input.external_id);
-    let page: Vec<&Deployment> = it.by_ref().take(100).collect();
+        .filter(|(d, _, _)| input.external_id.is_none() || d.external_id == input.external_id);
+    let page: Vec<(&Deployment, VTime, u64)> = it.by_ref().take(100).collect();
     let more = it.next().is_some();
     let last = page
         .last()
-        .map(|d| format!("{}|{}", d.create_time.millis(), d.id));
+        .map(|(d, t, n)| format!("{}|{n}|{}", t.millis(), d.id));
     Ok(ListDeploymentsOutput {
-        deployments: page.iter().map(|d| d.id.clone()).collect(),
+        deployments: page.iter().map(|(d, _, _)| d.id.clone()).collect(),
         next_token: page::next_token(more, last.as_deref()),
     })
 }

@@ -113,7 +113,7 @@ pub fn create(s: &mut Scope<'_>, d: Deployment) {
     st.active.insert(key.clone(), id.clone());
     st.by_group.entry(key.clone()).or_default().push(id.clone());
     st.last_attempted.insert(key, id.clone());
-    st.order.insert((d.create_time, id.clone()));
+    st.index(d.create_time, &id);
     st.deployments.insert(id.clone(), d);
     record_in_group(s, &id);
     s.queue.schedule(
@@ -1011,7 +1011,7 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
         .or_default()
         .push(new_id.clone());
     st.last_attempted.insert(key, new_id.clone());
-    st.order.insert((now, new_id.clone()));
+    st.index(now, &new_id);
     st.deployments.insert(new_id.clone(), rb);
     if let Some(f) = st.deployments.get_mut(failed_id) {
         f.rollback_info = Some(RollbackInfo {

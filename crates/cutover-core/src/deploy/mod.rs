@@ -275,8 +275,18 @@ pub struct DeploymentsState {
     pub last_attempted: BTreeMap<(String, String), String>,
     /// Deployments waiting for their replacement task set to become stable.
     pub waiting_install: BTreeSet<String>,
-    /// Every deployment by (create time, id): listings run newest first over this index.
-    pub order: BTreeSet<(VTime, String)>,
+    /// Every deployment by (create time, creation sequence, id): listings run newest first over
+    /// this index, and deployments created at the same virtual instant keep their order.
+    pub order: BTreeSet<(VTime, u64, String)>,
+    pub seq: u64,
+}
+
+impl DeploymentsState {
+    /// Records a deployment in the listing index.
+    pub fn index(&mut self, at: VTime, id: &str) {
+        self.seq += 1;
+        self.order.insert((at, self.seq, id.to_owned()));
+    }
 }
 
 #[cfg(test)]
