@@ -33,6 +33,8 @@ enum Command {
     Continue(ContinueArgs),
     /// StopDeployment (optionally rolling back).
     Stop(StopArgs),
+    /// Check that a server answers (exit 0) — the Docker HEALTHCHECK.
+    Health(EndpointArgs),
 }
 
 #[derive(clap::Args)]
@@ -323,6 +325,10 @@ fn main() -> std::process::ExitCode {
         Command::Stop(args) => {
             let c = client(&args.endpoint);
             verb(async move { verbs::stop(&c, args.deployment_id, args.rollback).await })
+        }
+        Command::Health(endpoint) => {
+            let c = client(&endpoint);
+            verb(async move { verbs::health(&c).await })
         }
         Command::Serve(args) => {
             if !(args.time_scale.is_finite() && args.time_scale > 0.0) {

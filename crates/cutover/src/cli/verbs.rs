@@ -177,3 +177,12 @@ mod tests {
         }
     }
 }
+
+/// `cutover health`: the server's health document, or an error when it does not answer "ok".
+pub async fn health(c: &Client) -> Result<String, ClientError> {
+    let v = c.control(reqwest::Method::GET, "health", None).await?;
+    if v["status"] != "ok" {
+        return Err(ClientError { code: "Unhealthy".into(), message: v.to_string() });
+    }
+    Ok(v.to_string())
+}
