@@ -13,6 +13,16 @@ if ! command -v aws >/dev/null 2>&1; then
 fi
 aws --version >&2
 
+# Headless Chromium and chromedriver for the dashboard's browser test (Debian packages).
+if ! command -v chromedriver >/dev/null 2>&1; then
+    echo "test.sh: installing chromium and chromium-driver with apt-get" >&2
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    hash -r
+fi
+chromedriver --version >&2
+
 # shapecheck lives beside the repository (../shared/tools/shapecheck); CUTOVER_SHAPECHECK_DIR
 # overrides. The CLI tests refuse to run without it rather than skip the checks.
 export CUTOVER_SHAPECHECK_DIR="${CUTOVER_SHAPECHECK_DIR:-$(cd .. && pwd)/shared/tools/shapecheck}"

@@ -1,6 +1,8 @@
 //! The simulated events: everything that takes time on AWS is one of these, due at a virtual
 //! instant in the world's queue. Each event names the partition it belongs to.
 
+use cutover_sim::VTime;
+
 use crate::world::PartitionKey;
 
 /// A timed happening in the simulation.
@@ -137,4 +139,30 @@ pub enum Effect {
         function: String,
         event: &'static str,
     },
+    /// An observation for live views (the dashboard's event stream): a state change of a
+    /// deployment, a lifecycle event, a traffic weight, a task, a target's health, or a hook
+    /// invocation, at virtual time `at`. The shell publishes it; nothing depends on it.
+    Notice {
+        pk: PartitionKey,
+        at: VTime,
+        kind: &'static str,
+        data: serde_json::Value,
+    },
+}
+
+impl Effect {
+    /// A notice of `kind` at the scope's current instant.
+    pub fn notice(
+        pk: &PartitionKey,
+        at: VTime,
+        kind: &'static str,
+        data: serde_json::Value,
+    ) -> Self {
+        Effect::Notice {
+            pk: pk.clone(),
+            at,
+            kind,
+            data,
+        }
+    }
 }

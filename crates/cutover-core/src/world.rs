@@ -138,6 +138,11 @@ impl World {
         self.partitions.get(pk)
     }
 
+    /// Every partition, in no particular order.
+    pub fn partitions(&self) -> impl Iterator<Item = (&PartitionKey, &Partition)> {
+        self.partitions.iter()
+    }
+
     pub fn partition_count(&self) -> usize {
         self.partitions.len()
     }
@@ -202,7 +207,15 @@ impl World {
                 healthy,
                 ..
             } => {
-                elbv2::health::on_transition(&mut s.state.elbv2, at, &tg_arn, &id, port, healthy);
+                if elbv2::health::on_transition(&mut s.state.elbv2, at, &tg_arn, &id, port, healthy)
+                {
+                    let data = serde_json::json!({
+                        "targetGroupArn": tg_arn, "id": id, "port": port,
+                        "state": if healthy { "healthy" } else { "unhealthy" },
+                    });
+                    s.effects
+                        .push(Effect::notice(s.pk, at, "targetHealth", data));
+                }
                 // ELBv2 knows nothing of ECS: the world tells the scheduler.
                 ecs::scheduler::on_target_health(&mut s, &tg_arn, &id, port, healthy);
             }

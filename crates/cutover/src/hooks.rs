@@ -42,7 +42,10 @@ pub async fn invoke(state: AppState, effect: Effect) {
         execution_id,
         function,
         event,
-    } = effect;
+    } = effect
+    else {
+        return;
+    };
     let name = function_name(&function).to_owned();
     let Some(url) = state.hook_url(&name) else {
         if state.config().unmapped_hooks_succeed {

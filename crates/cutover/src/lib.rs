@@ -5,6 +5,7 @@
 //! - [`state`]: the shared application state (the world behind one lock, the driver's wake-up).
 //! - [`aws`]: the AWS endpoint: detect → context → dispatch → render → log.
 //! - [`control`]: the `/_cutover/` control API.
+//! - [`dashboard`]: the live dashboard page, its event stream and snapshot.
 //! - [`driver`]: the single task that fires due events.
 //! - [`server`]: wiring, `run` with injectable shutdown, and a port-0 test helper.
 //! - [`cli`]: the client commands (`cutover watch`, `cutover clock`, `continue`, `stop`).
@@ -14,6 +15,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod control;
+pub mod dashboard;
 pub mod driver;
 pub mod hooks;
 pub mod server;

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{aws, control, driver};
+use crate::{aws, control, dashboard, driver};
 
 /// The whole HTTP surface: the control API under `/_cutover/`, AWS on every other path.
 pub fn app(state: AppState) -> Router {
@@ -25,6 +25,9 @@ pub fn app(state: AppState) -> Router {
             "/elbv2/target-health",
             axum::routing::put(control::put_target_health),
         )
+        .route("/", get(dashboard::page))
+        .route("/events", get(dashboard::events))
+        .route("/state/deployments", get(dashboard::deployments))
         .route("/hooks", get(control::list_hooks))
         .route(
             "/hooks/{name}",
@@ -39,6 +42,7 @@ pub fn app(state: AppState) -> Router {
             )
         });
     Router::new()
+        .route("/_cutover/", get(dashboard::page))
         .nest("/_cutover", control)
         .fallback(aws::handle)
         .with_state(state)
@@ -52,6 +56,12 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let driver = tokio::spawn(driver::run(state.clone(), stop_rx));
+    // Event streams never end by themselves: close them when shutdown starts.
+    let closer = state.clone();
+    let shutdown = async move {
+        shutdown.await;
+        closer.close_streams();
+    };
     let result = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;

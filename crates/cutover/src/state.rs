@@ -4,10 +4,11 @@
 //! never held across an `.await`; I/O happens after it is released.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use cutover_core::{Clock, ClockMode, Effect, World};
-use tokio::sync::Notify;
+use tokio::sync::{broadcast, watch, Notify};
 
 use crate::config::{ClockArg, Config};
 
@@ -24,7 +25,15 @@ struct Shared {
     /// Lambda function name → HTTP endpoint of the hook.
     hooks: RwLock<BTreeMap<String, String>>,
     http: reqwest::Client,
+    /// Observations for live views (`GET /_cutover/events`), as JSON, in the order they happened.
+    notices: broadcast::Sender<Arc<serde_json::Value>>,
+    notice_seq: AtomicU64,
+    /// Set when the server shuts down: event streams end so graceful shutdown can finish.
+    closing: watch::Sender<bool>,
 }
+
+/// Notices a slow event-stream client may fall behind by before it is told to resync.
+const NOTICE_BUFFER: usize = 4096;
 
 impl AppState {
     pub fn new(config: Config) -> Self {
@@ -46,6 +55,9 @@ impl AppState {
                 config,
                 hooks: RwLock::new(hooks),
                 http,
+                notices: broadcast::channel(NOTICE_BUFFER).0,
+                notice_seq: AtomicU64::new(0),
+                closing: watch::channel(false).0,
             }),
         }
     }
@@ -58,6 +70,7 @@ impl AppState {
             let r = f(&mut w);
             let mut effects = w.take_effects();
             effects.extend(w.fire_due());
+            self.publish(&effects);
             (r, effects)
         };
         self.wake_driver();
@@ -65,9 +78,50 @@ impl AppState {
         r
     }
 
-    /// Performs effects outside the lock (hook invocations run as tasks).
+    /// Publishes the notices among `effects` to event-stream subscribers. Called with the world
+    /// lock held (a non-blocking send), so subscribers see notices in the order they happened.
+    pub fn publish(&self, effects: &[Effect]) {
+        for e in effects {
+            let Effect::Notice { pk, at, kind, data } = e else {
+                continue;
+            };
+            if self.inner.notices.receiver_count() == 0 {
+                continue;
+            }
+            let seq = self.inner.notice_seq.fetch_add(1, Ordering::Relaxed) + 1;
+            let event = serde_json::json!({
+                "seq": seq,
+                "kind": kind,
+                "time": at.as_secs_f64(),
+                "account": pk.account,
+                "region": pk.region,
+                "data": data,
+            });
+            let _ = self.inner.notices.send(Arc::new(event));
+        }
+    }
+
+    /// A receiver of published notices (see [`AppState::publish`]).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<serde_json::Value>> {
+        self.inner.notices.subscribe()
+    }
+
+    /// Ends every event stream (the server is shutting down).
+    pub fn close_streams(&self) {
+        self.inner.closing.send_replace(true);
+    }
+
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.inner.closing.subscribe()
+    }
+
+    /// Performs effects outside the lock (hook invocations run as tasks; notices were
+    /// published under the lock).
     pub fn perform(&self, effects: Vec<Effect>) {
         for e in effects {
+            if matches!(e, Effect::Notice { .. }) {
+                continue;
+            }
             let state = self.clone();
             tokio::spawn(async move { crate::hooks::invoke(state, e).await });
         }

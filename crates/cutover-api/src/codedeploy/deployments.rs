@@ -354,6 +354,7 @@ pub fn create_deployment(
         original: None,
         replacement: None,
         weights: (100, 0),
+        traffic_history: Vec::new(),
         traffic_step: 0,
         pending_hook: None,
         finished_hooks: Default::default(),

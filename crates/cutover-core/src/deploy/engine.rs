@@ -19,6 +19,7 @@ use crate::elbv2::listeners::set_default_actions;
 use crate::elbv2::{Action, ActionKind, WeightedGroup};
 use crate::event::{DeploymentTimer, Effect, Event, EventKey};
 use crate::world::Scope;
+use serde_json::json;
 
 pub const HOOK_EVENTS: &[&str] = &[
     "BeforeInstall",
@@ -116,6 +117,7 @@ pub fn create(s: &mut Scope<'_>, d: Deployment) {
     st.index(d.create_time, &id);
     st.deployments.insert(id.clone(), d);
     record_in_group(s, &id);
+    note_status(s, &id);
     s.queue.schedule(
         s.now,
         Event::DeploymentStep {
@@ -150,6 +152,66 @@ fn dep<'a>(s: &'a mut Scope<'_>, id: &str) -> Option<&'a mut Deployment> {
     s.state.deployments.deployments.get_mut(id)
 }
 
+fn notice(s: &mut Scope<'_>, kind: &'static str, data: serde_json::Value) {
+    s.effects.push(Effect::notice(s.pk, s.now, kind, data));
+}
+
+/// Publishes the deployment's status (a `deployment` notice).
+fn note_status(s: &mut Scope<'_>, id: &str) {
+    let Some(d) = s.state.deployments.deployments.get(id) else {
+        return;
+    };
+    let data = json!({
+        "deploymentId": id,
+        "application": d.application,
+        "deploymentGroup": d.group_name,
+        "status": d.status.as_str(),
+        "creator": d.creator,
+        "errorCode": d.error.as_ref().map(|e| e.0),
+    });
+    notice(s, "deployment", data);
+}
+
+/// Publishes the status of lifecycle event `i` (a `lifecycleEvent` notice).
+fn note_event(s: &mut Scope<'_>, id: &str, i: usize) {
+    let Some(e) = s
+        .state
+        .deployments
+        .deployments
+        .get(id)
+        .and_then(|d| d.events.get(i))
+    else {
+        return;
+    };
+    let data = json!({
+        "deploymentId": id,
+        "lifecycleEvent": e.name,
+        "status": e.status.as_str(),
+        "start": e.start.map(|t| t.as_secs_f64()),
+        "end": e.end.map(|t| t.as_secs_f64()),
+    });
+    notice(s, "lifecycleEvent", data);
+}
+
+/// Records new production weights (original, replacement) in the deployment's history and
+/// publishes them (a `weights` notice).
+fn note_weights(s: &mut Scope<'_>, id: &str, weights: (i32, i32)) {
+    let now = s.now;
+    let Some(d) = dep(s, id) else { return };
+    d.weights = weights;
+    d.traffic_history.push((now, weights.1));
+    let data = json!({
+        "deploymentId": id,
+        "original": weights.0,
+        "replacement": weights.1,
+        "originalTaskSet": d.original.as_ref().map(|o| &o.0),
+        "replacementTaskSet": d.replacement.as_ref().map(|r| &r.0),
+        "trafficStep": d.traffic_step,
+        "steps": d.schedule.steps().len(),
+    });
+    notice(s, "weights", data);
+}
+
 /// Runs the deployment as far as it can go without waiting.
 pub fn run(s: &mut Scope<'_>, id: &str) {
     // Bounded: a deployment has at most a handful of synchronous steps.
@@ -163,6 +225,7 @@ pub fn run(s: &mut Scope<'_>, id: &str) {
                 d.status = Status::InProgress;
                 d.start_time = Some(now);
                 d.phase = Phase::Event(0);
+                note_status(s, id);
             }
             Phase::TerminationWait => {
                 if d.termination_wait_started {
@@ -206,10 +269,12 @@ pub fn run(s: &mut Scope<'_>, id: &str) {
                             d.status = Status::Ready;
                             let m = d.group.ready_wait_minutes.unwrap_or(0);
                             set_timer(s, id, DeploymentTimer::ReadyTimeout, m as i64 * 60);
+                            note_status(s, id);
                             return;
                         }
                         d.events[i].status = EventStatus::InProgress;
                         d.events[i].start = Some(now);
+                        note_event(s, id, i);
                         if !start_event(s, id, i, name) {
                             return;
                         }
@@ -244,10 +309,12 @@ fn start_event(s: &mut Scope<'_>, id: &str, i: usize, name: &'static str) -> boo
         s.effects.push(Effect::InvokeHook {
             pk: s.pk.clone(),
             deployment_id: id.to_owned(),
-            execution_id,
-            function,
+            execution_id: execution_id.clone(),
+            function: function.clone(),
             event: name,
         });
+        let data = json!({"deploymentId": id, "lifecycleEvent": name, "function": function, "executionId": execution_id});
+        notice(s, "hookInvoked", data);
         set_timer(s, id, DeploymentTimer::HookTimeout, timeout);
         return false;
     }
@@ -326,6 +393,7 @@ fn complete_event(
             e.diagnostics = diagnostics;
         }
     }
+    note_event(s, id, i);
 }
 
 fn current_event(d: &Deployment) -> Option<usize> {
@@ -538,7 +606,7 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
     let d = dep(s, id).expect("exists");
     d.original = Some((primary.id.clone(), tg_a));
     d.replacement = Some((set_id, tg_b));
-    d.weights = (100, 0);
+    note_weights(s, id, (100, 0));
     s.state.deployments.waiting_install.insert(id.to_owned());
     let timeout = s.settings.install_timeout_seconds;
     set_timer(s, id, DeploymentTimer::InstallTimeout, timeout);
@@ -611,7 +679,6 @@ fn traffic_step(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
         );
         return false;
     };
-    d.weights = (100 - w, w);
     d.traffic_step = k + 1;
     let (prod, cluster, service, interval) = (
         d.group.prod_listeners.clone(),
@@ -619,6 +686,7 @@ fn traffic_step(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
         d.group.service.clone(),
         d.schedule.interval_seconds(),
     );
+    note_weights(s, id, (100 - w, w));
     let action = if w >= 100 {
         forward_to(&[(tg_b.as_str(), 1)])
     } else {
@@ -809,7 +877,11 @@ fn end(
     let now = s.now;
     let d = dep(s, id).expect("exists");
     let running = current_event(d);
+    let mut changed = Vec::new();
     for (k, e) in d.events.iter_mut().enumerate() {
+        if Some(k) == running || e.status == EventStatus::Pending {
+            changed.push(k);
+        }
         if Some(k) == running {
             e.status = EventStatus::Failed;
             e.end = Some(now);
@@ -830,6 +902,10 @@ fn end(
     let key = (d.application.clone(), d.group_name.clone());
     s.state.deployments.active.remove(&key);
     record_in_group(s, id);
+    for k in changed {
+        note_event(s, id, k);
+    }
+    note_status(s, id);
 }
 
 fn succeed(s: &mut Scope<'_>, id: &str, delete_original: bool) {
@@ -853,6 +929,7 @@ fn succeed(s: &mut Scope<'_>, id: &str, delete_original: bool) {
         .last_successful
         .insert(key, (id.to_owned(), rev));
     record_in_group(s, id);
+    note_status(s, id);
 }
 
 /// Why StopDeployment / ContinueDeployment was refused.
@@ -924,6 +1001,7 @@ pub fn continue_deployment(
         .unwrap_or(0);
     d.phase = Phase::Event(i);
     cancel_timer(s, id, DeploymentTimer::ReadyTimeout);
+    note_status(s, id);
     run(s, id);
     Ok(())
 }
@@ -950,6 +1028,9 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
             set_default_actions(s, l, vec![forward_to(&[(tg_a.as_str(), 1)])]);
         }
         task_sets::set_primary(s, &g.cluster, &g.service, orig_set);
+        if failed.weights != (100, 0) {
+            note_weights(s, failed_id, (100, 0));
+        }
     }
     if let Some((rep_set, _)) = &failed.replacement {
         task_sets::delete(s, &g.cluster, &g.service, rep_set);
@@ -996,6 +1077,7 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
         original: failed.original.clone(),
         replacement: failed.replacement.clone(),
         weights: (100, 0),
+        traffic_history: vec![(now, 0)],
         traffic_step: 0,
         pending_hook: None,
         finished_hooks: Default::default(),
@@ -1021,6 +1103,7 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
         });
     }
     record_in_group(s, &new_id);
+    note_status(s, &new_id);
 }
 
 /// The `ECSTarget.status` of a deployment.

@@ -236,6 +236,9 @@ pub struct Deployment {
     pub replacement: Option<(String, String)>,
     /// Production weights (original, replacement) as last written to the listener.
     pub weights: (i32, i32),
+    /// (virtual time, replacement production weight) at each change, oldest first: the traffic
+    /// split over time for live views.
+    pub traffic_history: Vec<(VTime, i32)>,
     /// Index into [`Schedule::steps`] of the next traffic step.
     pub traffic_step: usize,
     pub pending_hook: Option<HookExecution>,

@@ -15,8 +15,43 @@ use super::tasks::{
 };
 use super::Tag;
 use crate::elbv2::{self, Phase};
-use crate::event::{Event, EventKey};
-use crate::world::Scope;
+use crate::event::{Effect, Event, EventKey};
+use crate::world::{PartitionKey, Scope};
+
+/// Sets a task's last status and publishes the change (a `task` notice for live views).
+fn set_status(
+    effects: &mut Vec<Effect>,
+    pk: &PartitionKey,
+    now: crate::VTime,
+    task: &mut Task,
+    status: TaskStatus,
+) {
+    if task.last_status == status {
+        return;
+    }
+    task.set_status(status);
+    effects.push(Effect::notice(pk, now, "task", task_notice(task)));
+}
+
+fn task_notice(task: &Task) -> Value {
+    let (service, task_set) = match &task.owner {
+        TaskOwner::TaskSet {
+            service,
+            task_set_id,
+        } => (Some(service.as_str()), Some(task_set_id.as_str())),
+        TaskOwner::Deployment { service, .. } => (Some(service.as_str()), None),
+        TaskOwner::Standalone => (None, None),
+    };
+    serde_json::json!({
+        "cluster": task.cluster,
+        "taskArn": task.arn,
+        "taskDefinitionArn": task.task_definition_arn,
+        "service": service,
+        "taskSetId": task_set,
+        "lastStatus": task.last_status.as_str(),
+        "desiredStatus": task.desired_status.as_str(),
+    })
+}
 
 fn step_key(s: &Scope<'_>, id: &str) -> EventKey {
     EventKey::TaskStep {
@@ -201,6 +236,8 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
         tags: spec.tags,
     };
     let lbs = spec.load_balancers;
+    s.effects
+        .push(Effect::notice(s.pk, s.now, "task", task_notice(&task)));
     s.state
         .ecs
         .tasks
@@ -245,7 +282,7 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
     };
     match task.last_status {
         TaskStatus::Provisioning => {
-            task.set_status(TaskStatus::Pending);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Pending);
             task.pull_started_at = Some(now);
             task.connectivity_at = Some(now);
             let startup = task.behaviour.startup_seconds;
@@ -258,7 +295,7 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
             schedule_step(s, cluster, id, startup - activating);
         }
         TaskStatus::Pending if !task.registrations.is_empty() => {
-            task.set_status(TaskStatus::Activating);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Activating);
             let healthy = task.behaviour.healthy;
             let regs = task.registrations.clone();
             for r in &regs {
@@ -299,7 +336,7 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
             schedule_step(s, cluster, id, t::ACTIVATING_SECONDS);
         }
         TaskStatus::Pending | TaskStatus::Activating => {
-            task.set_status(TaskStatus::Running);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Running);
             task.started_at = Some(now);
             if let Some(after) = task.behaviour.exit_after_seconds {
                 let k = exit_key(s, id);
@@ -317,11 +354,11 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
         }
         TaskStatus::Running => {}
         TaskStatus::Deactivating => {
-            task.set_status(TaskStatus::Stopping);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Stopping);
             schedule_step(s, cluster, id, t::STOPPING_SECONDS);
         }
         TaskStatus::Stopping => {
-            task.set_status(TaskStatus::Deprovisioning);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Deprovisioning);
             task.execution_stopped_at = Some(now);
             for c in &mut task.containers {
                 if c.exit_code.is_none() {
@@ -339,7 +376,7 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
             schedule_step(s, cluster, id, t::DEPROVISIONING_SECONDS);
         }
         TaskStatus::Deprovisioning => {
-            task.set_status(TaskStatus::Stopped);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Stopped);
             task.stopped_at = Some(now);
             let k = EventKey::TaskPurge {
                 pk: s.pk.clone(),
@@ -453,16 +490,16 @@ pub fn stop_task(
                 .remove(&(r.target_group_arn.clone(), r.target_id.clone(), r.port));
         }
         if let Some(task) = s.state.ecs.tasks.get_mut(&key) {
-            task.set_status(TaskStatus::Deactivating);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Deactivating);
         }
         schedule_step(s, cluster, id, delay);
     } else {
         let task = s.state.ecs.tasks.get_mut(&key).expect("exists");
         if task.last_status == TaskStatus::Provisioning {
-            task.set_status(TaskStatus::Deprovisioning);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Deprovisioning);
             schedule_step(s, cluster, id, t::DEPROVISIONING_SECONDS);
         } else {
-            task.set_status(TaskStatus::Stopping);
+            set_status(s.effects, s.pk, now, task, TaskStatus::Stopping);
             schedule_step(s, cluster, id, t::STOPPING_SECONDS);
         }
     }

@@ -294,6 +294,7 @@ pub fn set_check_result(
     true
 }
 
+/// A target's health-check threshold was reached; returns true when its state changed.
 pub fn on_transition(
     st: &mut Elbv2State,
     at: VTime,
@@ -301,9 +302,9 @@ pub fn on_transition(
     id: &str,
     port: i32,
     healthy: bool,
-) {
+) -> bool {
     let Some(tg) = st.target_group_by_arn_mut(tg_arn) else {
-        return;
+        return false;
     };
     if let Some(t) = tg.targets.get_mut(&(id.to_owned(), port)) {
         if t.phase != Phase::Draining {
@@ -313,8 +314,10 @@ pub fn on_transition(
                 Phase::Unhealthy
             };
             t.since = at;
+            return true;
         }
     }
+    false
 }
 
 pub fn on_drained(st: &mut Elbv2State, tg_arn: &str, id: &str, port: i32) {
