@@ -90,7 +90,7 @@ pub fn snapshot(w: &mut World) -> Value {
     for pk in &pks {
         let s = w.scope(pk);
         let ds = &s.state.deployments;
-        for (_, id) in ds.order.iter().rev() {
+        for (_, _, id) in ds.order.iter().rev() {
             if let Some(d) = ds.deployments.get(id) {
                 out.push(deployment_json(&s, d));
             }

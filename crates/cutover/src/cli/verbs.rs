@@ -156,6 +156,18 @@ pub async fn stop(c: &Client, id: Option<String>, rollback: bool) -> Result<Stri
     Ok(out)
 }
 
+/// `cutover health`: the server's health document, or an error when it does not answer "ok".
+pub async fn health(c: &Client) -> Result<String, ClientError> {
+    let v = c.control(reqwest::Method::GET, "health", None).await?;
+    if v["status"] != "ok" {
+        return Err(ClientError {
+            code: "Unhealthy".into(),
+            message: v.to_string(),
+        });
+    }
+    Ok(v.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_duration;
@@ -176,13 +188,4 @@ mod tests {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
     }
-}
-
-/// `cutover health`: the server's health document, or an error when it does not answer "ok".
-pub async fn health(c: &Client) -> Result<String, ClientError> {
-    let v = c.control(reqwest::Method::GET, "health", None).await?;
-    if v["status"] != "ok" {
-        return Err(ClientError { code: "Unhealthy".into(), message: v.to_string() });
-    }
-    Ok(v.to_string())
 }
