@@ -43,6 +43,27 @@ pub fn active_cluster(s: &Scope<'_>, reference: Option<&str>) -> Result<String, 
     }
 }
 
+/// The (cluster, name) of an ACTIVE service a request names (`ServiceNotFoundException`,
+/// `ServiceNotActiveException` otherwise).
+pub fn active_service(
+    s: &Scope<'_>,
+    cluster: Option<&str>,
+    service: &str,
+) -> Result<(String, String), AwsError> {
+    let cluster = active_cluster(s, cluster)?;
+    let name = service_name(service).to_owned();
+    let svc = s
+        .state
+        .ecs
+        .services
+        .get(&(cluster.clone(), name.clone()))
+        .ok_or_else(service_not_found)?;
+    if svc.status != ServiceStatus::Active {
+        return Err(service_not_active());
+    }
+    Ok((cluster, name))
+}
+
 /// The service name in a reference: a bare name or a service ARN (long or short form).
 pub fn service_name(reference: &str) -> &str {
     if reference.starts_with("arn:") {
@@ -647,18 +668,9 @@ pub fn update_service(
     s: &mut Scope<'_>,
     input: UpdateServiceRequest,
 ) -> Result<ServiceResponse, AwsError> {
-    let cluster = active_cluster(s, input.cluster.as_deref())?;
-    let name = service_name(&input.service).to_owned();
+    let (cluster, name) = active_service(s, input.cluster.as_deref(), &input.service)?;
     let key = (cluster.clone(), name.clone());
-    let svc = s
-        .state
-        .ecs
-        .services
-        .get(&key)
-        .ok_or_else(service_not_found)?;
-    if svc.status != ServiceStatus::Active {
-        return Err(service_not_active());
-    }
+    let svc = &s.state.ecs.services[&key];
     if let Some(d) = input.desired_count {
         if d < 0 {
             return Err(invalid_parameter(
@@ -802,18 +814,9 @@ pub fn delete_service(
     s: &mut Scope<'_>,
     input: DeleteServiceRequest,
 ) -> Result<ServiceResponse, AwsError> {
-    let cluster = active_cluster(s, input.cluster.as_deref())?;
-    let name = service_name(&input.service).to_owned();
+    let (cluster, name) = active_service(s, input.cluster.as_deref(), &input.service)?;
     let key = (cluster.clone(), name.clone());
-    let svc = s
-        .state
-        .ecs
-        .services
-        .get(&key)
-        .ok_or_else(service_not_found)?;
-    if svc.status != ServiceStatus::Active {
-        return Err(service_not_active());
-    }
+    let svc = &s.state.ecs.services[&key];
     if svc.desired_count > 0 && input.force != Some(true) {
         return Err(invalid_parameter(
             "The service cannot be stopped while it is scaled above 0.",
