@@ -165,6 +165,10 @@ async fn issue_checks_small() {
         plan.targets_per_group
     );
     assert_eq!(
+        find("describe_target_health")["healthy"],
+        plan.targets_per_group
+    );
+    assert_eq!(
         find("describe_services")["running_tasks"],
         plan.services * plan.tasks_per_service
     );
