@@ -804,6 +804,31 @@ pub async fn scale_check(addr: SocketAddr, services: usize) -> Result<Value, Box
     }))
 }
 
+/// What filling the server with deployments took: the first and the last round (create,
+/// advance, verify), to show whether a round's cost grows with the deployments already made.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    pub fleet: Fleet,
+    pub made: usize,
+    pub first_round: Option<Round>,
+    pub last_round: Option<Round>,
+}
+
+impl Filled {
+    /// `{create_ms, advance_ms, verify_ms}` of a round.
+    pub fn round_json(r: &Option<Round>) -> Value {
+        match r {
+            None => Value::Null,
+            Some(r) => json!({
+                "deployments": r.ids.len(),
+                "create_ms": ms(r.create),
+                "advance_ms": ms(r.advance),
+                "verify_ms": ms(r.verify),
+            }),
+        }
+    }
+}
+
 /// Fills the server with `n` completed deployments for the ListDeployments page cost:
 /// `services` services, `n / services` rounds of one deployment each (all-at-once, to keep the
 /// virtual time short; every round advanced to completion and checked).
@@ -812,11 +837,12 @@ pub async fn fill_deployments(
     tag: &str,
     n: usize,
     services: usize,
-) -> Result<(Fleet, usize), BoxError> {
+) -> Result<Filled, BoxError> {
     let services = services.clamp(1, n.max(1));
     let fleet = Arc::new(setup_fleet(addr, tag, services).await?);
     let mut made = 0;
     let mut r = 0;
+    let (mut first_round, mut last_round) = (None, None);
     while made < n {
         let rd = round(
             addr,
@@ -831,6 +857,16 @@ pub async fn fill_deployments(
         }
         made += rd.ids.len();
         r += 1;
+        if first_round.is_none() {
+            first_round = Some(rd);
+        } else {
+            last_round = Some(rd);
+        }
     }
-    Ok(((*fleet).clone(), made))
+    Ok(Filled {
+        fleet: (*fleet).clone(),
+        made,
+        first_round,
+        last_round,
+    })
 }

@@ -54,18 +54,39 @@ fn row(v: &Value) -> (String, String, String) {
             format!("{} {}", s(&v["server"]), s(&v["phase"])),
             format!("{} MiB RSS", s(&v["rss_mib"])),
         ),
-        "page_cost" if v["status"] == "ok" => (
-            m,
-            format!("{} N={}", s(&v["operation"]), s(&v["resources"])),
-            format!(
+        "page_cost" if v["status"] == "ok" => {
+            let mut figures = format!(
                 "first page p50 {} µs; walk of {} pages p50 {} µs p99 {} µs (create {} s)",
                 s(&v["first_page_p50_us"]),
                 s(&v["walk_pages"]),
                 s(&v["walk_p50_us"]),
                 s(&v["walk_p99_us"]),
                 s(&v["create_s"])
-            ),
-        ),
+            );
+            let round = |r: &Value| {
+                format!(
+                    "{}+{}+{} ms",
+                    s(&r["create_ms"]),
+                    s(&r["advance_ms"]),
+                    s(&r["verify_ms"])
+                )
+            };
+            if let (Some(a), Some(z)) = (v.get("fill_first_round"), v.get("fill_last_round")) {
+                if !a.is_null() && !z.is_null() {
+                    figures.push_str(&format!(
+                        "; fill round of {} (create+advance+verify) first {}, last {}",
+                        s(&a["deployments"]),
+                        round(a),
+                        round(z)
+                    ));
+                }
+            }
+            (
+                m,
+                format!("{} N={}", s(&v["operation"]), s(&v["resources"])),
+                figures,
+            )
+        }
         "page_cost_flatness" => (
             m,
             format!(

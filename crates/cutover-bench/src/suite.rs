@@ -568,8 +568,9 @@ pub async fn scale(addr: SocketAddr, plan: &Plan, rep: &mut Reporter) -> Result<
             plan.list_deploy_services.min(n)
         ));
         let t0 = Instant::now();
-        let (fleet, made) =
+        let filled =
             deploy::fill_deployments(addr, &format!("ld{n}"), n, plan.list_deploy_services).await?;
+        let (fleet, made) = (filled.fleet.clone(), filled.made);
         let create_s = t0.elapsed().as_secs_f64();
         let pb = b.clone();
         let t = page_times(
@@ -582,6 +583,8 @@ pub async fn scale(addr: SocketAddr, plan: &Plan, rep: &mut Reporter) -> Result<
         .await?;
         let mut line = page_line("ListDeployments", made, create_s, 0, &t);
         line["services"] = json!(fleet.services);
+        line["fill_first_round"] = deploy::Filled::round_json(&filled.first_round);
+        line["fill_last_round"] = deploy::Filled::round_json(&filled.last_round);
         seen.push((
             "ListDeployments",
             n,
