@@ -164,6 +164,8 @@ pub struct Fleet {
     /// Short prefix of every name (ALB and target-group names are at most 32 characters).
     pub tag: String,
     pub services: usize,
+    /// ECS clusters the services are spread over (service `i` in cluster `i % clusters`).
+    pub clusters: usize,
     /// Task-definition ARNs: revision 1 (what the services start on) and revision 2.
     pub revisions: [String; 2],
     /// Production listener ARN of each service.
@@ -171,8 +173,13 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    pub fn cluster(&self) -> String {
-        format!("{}-cluster", self.tag)
+    /// The cluster of service `i`.
+    pub fn cluster(&self, i: usize) -> String {
+        if self.clusters <= 1 {
+            format!("{}-cluster", self.tag)
+        } else {
+            format!("{}-cluster-{}", self.tag, i % self.clusters)
+        }
     }
     pub fn application(&self) -> String {
         format!("{}-app", self.tag)
@@ -185,7 +192,7 @@ impl Fleet {
     }
     /// The deployment target id, `cluster:service`.
     pub fn target_id(&self, i: usize) -> String {
-        format!("{}:{}", self.cluster(), self.service(i))
+        format!("{}:{}", self.cluster(i), self.service(i))
     }
 }
 
@@ -305,7 +312,7 @@ async fn setup_service(c: &mut Conn, fleet: &Fleet, i: usize) -> Result<String, 
             Service::Ecs,
             "CreateService",
             &Json::obj([
-                ("cluster", Json::str(fleet.cluster())),
+                ("cluster", Json::str(fleet.cluster(i))),
                 ("serviceName", Json::str(fleet.service(i))),
                 ("taskDefinition", Json::str(&fleet.revisions[0])),
                 (
@@ -399,7 +406,7 @@ async fn setup_service(c: &mut Conn, fleet: &Fleet, i: usize) -> Result<String, 
                     "ecsServices",
                     Json::Arr(vec![Json::obj([
                         ("serviceName", Json::str(fleet.service(i))),
-                        ("clusterName", Json::str(fleet.cluster())),
+                        ("clusterName", Json::str(fleet.cluster(i))),
                     ])]),
                 ),
             ]),
@@ -409,25 +416,38 @@ async fn setup_service(c: &mut Conn, fleet: &Fleet, i: usize) -> Result<String, 
     Ok(prod)
 }
 
-/// Sets up `services` deployable services (in parallel) and lets their tasks run and become
-/// healthy (`SERVICE_SETTLE_S` of virtual time).
+/// Sets up `services` deployable services (in parallel; in one cluster) and lets their tasks
+/// run and become healthy (`SERVICE_SETTLE_S` of virtual time).
 pub async fn setup_fleet(addr: SocketAddr, tag: &str, services: usize) -> Result<Fleet, BoxError> {
+    setup_fleet_in(addr, tag, services, 1).await
+}
+
+/// [`setup_fleet`] with the services spread over `clusters` clusters.
+pub async fn setup_fleet_in(
+    addr: SocketAddr,
+    tag: &str,
+    services: usize,
+    clusters: usize,
+) -> Result<Fleet, BoxError> {
     let mut c = Conn::connect(addr).await?;
     let mut fleet = Fleet {
         tag: tag.to_owned(),
         services,
+        clusters: clusters.max(1),
         revisions: [String::new(), String::new()],
         prod_listeners: Vec::new(),
     };
-    call(
-        &mut c,
-        &b().json(
-            Service::Ecs,
-            "CreateCluster",
-            &Json::obj([("clusterName", Json::str(fleet.cluster()))]),
-        ),
-    )
-    .await?;
+    for k in 0..fleet.clusters.clamp(1, services.max(1)) {
+        call(
+            &mut c,
+            &b().json(
+                Service::Ecs,
+                "CreateCluster",
+                &Json::obj([("clusterName", Json::str(fleet.cluster(k)))]),
+            ),
+        )
+        .await?;
+    }
     let family = format!("{tag}-task");
     fleet.revisions = [
         register_task_definition(&mut c, &family, "my-app:v1").await?,
@@ -758,12 +778,17 @@ pub async fn throughput(
     }))
 }
 
-/// Issue 5's scale check: `services` services, one deployment each, all created before the
-/// clock moves, then one advance; every deployment's lifecycle checked.
-pub async fn scale_check(addr: SocketAddr, services: usize) -> Result<Value, BoxError> {
+/// Issue 5's scale check: `services` services (spread over `clusters` clusters), one deployment
+/// each, all created before the clock moves, then one advance; every deployment's lifecycle
+/// checked.
+pub async fn scale_check(
+    addr: SocketAddr,
+    services: usize,
+    clusters: usize,
+) -> Result<Value, BoxError> {
     reset(addr).await?;
     let t_setup = Instant::now();
-    let fleet = Arc::new(setup_fleet(addr, "sc", services).await?);
+    let fleet = Arc::new(setup_fleet_in(addr, "sc", services, clusters).await?);
     let setup = t_setup.elapsed();
     let rd = round(addr, &fleet, 1, None, DEPLOY_ADVANCE_S).await?;
     let t_check = Instant::now();
@@ -789,6 +814,7 @@ pub async fn scale_check(addr: SocketAddr, services: usize) -> Result<Value, Box
         "status": if ok { "ok" } else { "failed" },
         "config": LINEAR,
         "services": services,
+        "clusters": fleet.clusters,
         "deployments": rd.ids.len(),
         "succeeded": rd.ids.len() - rd.not_succeeded.len(),
         "lifecycle_problems": problems.len(),

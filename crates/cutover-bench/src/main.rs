@@ -63,6 +63,9 @@ enum Command {
     DeployScale {
         #[arg(long, default_value_t = 1000)]
         services: usize,
+        /// Spread the services over this many ECS clusters (default: all in one).
+        #[arg(long, default_value_t = 1)]
+        clusters: usize,
         #[arg(long)]
         json_out: Option<PathBuf>,
         #[arg(long, default_value = "target/release/cutover")]
@@ -76,11 +79,12 @@ async fn deploy_scale(
     bin: &std::path::Path,
     rust_log: Option<&str>,
     services: usize,
+    clusters: usize,
     rep: &mut Reporter,
 ) -> Result<(), cutover_bench::client::BoxError> {
     let server = procs::spawn_cutover(bin, rust_log).await?;
     eprintln!("[cutover-bench] deploy-scale: {services} services");
-    let r = cutover_bench::deploy::scale_check(server.addr, services).await;
+    let r = cutover_bench::deploy::scale_check(server.addr, services, clusters).await;
     let rss = server.rss_kib();
     server.stop().await;
     let mut line = r?;
@@ -147,6 +151,7 @@ fn main() -> std::process::ExitCode {
         }
         Command::DeployScale {
             services,
+            clusters,
             json_out,
             cutover_bin,
             rust_log,
@@ -155,6 +160,7 @@ fn main() -> std::process::ExitCode {
                 &cutover_bin,
                 rust_log.as_deref(),
                 services,
+                clusters,
                 &mut rep,
             )),
             json_out,

@@ -130,7 +130,11 @@ fn row(v: &Value) -> (String, String, String) {
         ),
         "deployment_scale" => (
             m,
-            format!("{} concurrent deployments", s(&v["deployments"])),
+            format!(
+                "{} concurrent deployments, {} cluster(s)",
+                s(&v["deployments"]),
+                s(&v["clusters"])
+            ),
             format!(
                 "{}: {} Succeeded, {} lifecycle problems, AllowTraffic {}-{} s; wall {} s (create {} + advance {} + status {}), lifecycle check {} s",
                 s(&v["status"]),

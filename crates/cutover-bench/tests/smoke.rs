@@ -121,7 +121,7 @@ async fn quick_workload_against_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deployment_scale_check_small() {
     let server = cutover::start(cutover::Config::for_tests()).await.unwrap();
-    let v = cutover_bench::deploy::scale_check(server.addr, 4)
+    let v = cutover_bench::deploy::scale_check(server.addr, 4, 2)
         .await
         .unwrap();
     server.stop().await;
