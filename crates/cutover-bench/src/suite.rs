@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::client::{run_load, BoxError, Conn, Generator, LoadResult};
+use crate::deploy;
 use crate::procs::{self, Ceiling, Spawned};
 use crate::wire::{Builder, Flavor, Json, Service, WireRequest};
 
@@ -29,6 +30,13 @@ pub struct Plan {
     pub moto_startup_runs: usize,
     pub moto_rounds: usize,
     pub moto_max_run: Duration,
+    /// Deployment throughput: services, and rounds of one deployment per service.
+    pub deploy_services: usize,
+    pub deploy_rounds: usize,
+    /// Sequential single deployments timed (issue 5's < 20 ms figure).
+    pub single_deploy_runs: usize,
+    /// Services the ListDeployments scale fill spreads its deployments over.
+    pub list_deploy_services: usize,
 }
 
 impl Plan {
@@ -46,6 +54,10 @@ impl Plan {
             moto_startup_runs: 3,
             moto_rounds: 3,
             moto_max_run: Duration::from_secs(3),
+            deploy_services: 100,
+            deploy_rounds: 5,
+            single_deploy_runs: 21,
+            list_deploy_services: 100,
         }
     }
 
@@ -64,6 +76,10 @@ impl Plan {
             moto_startup_runs: 1,
             moto_rounds: 1,
             moto_max_run: Duration::from_secs(2),
+            deploy_services: 3,
+            deploy_rounds: 2,
+            single_deploy_runs: 3,
+            list_deploy_services: 10,
         }
     }
 }
@@ -88,11 +104,11 @@ impl Reporter {
     }
 }
 
-fn progress(msg: &str) {
+pub fn progress(msg: &str) {
     eprintln!("[cutover-bench] {msg}");
 }
 
-fn round2(x: f64) -> f64 {
+pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -275,43 +291,24 @@ pub async fn throughput(addr: SocketAddr, plan: &Plan, rep: &mut Reporter) -> Re
     Ok(())
 }
 
-/// Whether the server answers this call with its unknown-operation error.
-async fn unknown_operation(addr: SocketAddr, req: &WireRequest) -> Result<bool, BoxError> {
-    let mut c = Conn::connect(addr).await?;
-    let (status, body) = c.send(req).await?;
-    let body = String::from_utf8_lossy(&body);
-    Ok(status != 200
-        && (body.contains("UnknownOperationException") || body.contains("InvalidAction")))
-}
-
-/// Deployment throughput needs CodeDeploy `CreateDeployment`; report plainly when the server
-/// does not have it.
-pub async fn deployments(addr: SocketAddr, rep: &mut Reporter) -> Result<(), BoxError> {
-    let b = Builder::new(Flavor::RustSdk);
-    let req = b.json(
-        Service::CodeDeploy,
-        "CreateDeployment",
-        &Json::obj([
-            ("applicationName", Json::str("bench-probe")),
-            ("deploymentGroupName", Json::str("bench-probe")),
-        ]),
-    );
-    let line = if unknown_operation(addr, &req).await? {
-        json!({
-            "measurement": "deployment_throughput",
-            "server": "cutover",
-            "status": "not_available",
-            "reason": "CodeDeploy CreateDeployment answers UnknownOperationException (not implemented yet)",
-        })
-    } else {
-        json!({
-            "measurement": "deployment_throughput",
-            "server": "cutover",
-            "status": "not_measured",
-            "reason": "CreateDeployment exists but the bench has no blue/green deployment workload yet",
-        })
-    };
-    rep.push(line);
+/// Deployment figures: the wall time of one full linear deployment with no hooks (issue 5: under
+/// 20 ms under the manual clock), then complete blue/green deployments per second over a fleet
+/// (create, advance, GetDeployment reads Succeeded). Both start from a reset state.
+pub async fn deployments(
+    addr: SocketAddr,
+    plan: &Plan,
+    rep: &mut Reporter,
+) -> Result<(), BoxError> {
+    progress(&format!(
+        "deployments: {} single linear deployments",
+        plan.single_deploy_runs
+    ));
+    rep.push(deploy::single_deployment(addr, plan.single_deploy_runs).await?);
+    progress(&format!(
+        "deployments: throughput, {} services x {} rounds",
+        plan.deploy_services, plan.deploy_rounds
+    ));
+    rep.push(deploy::throughput(addr, plan.deploy_services, plan.deploy_rounds).await?);
     Ok(())
 }
 
@@ -424,7 +421,7 @@ fn paged_operations() -> Vec<Paged> {
     ]
 }
 
-async fn reset(addr: SocketAddr) -> Result<(), BoxError> {
+pub async fn reset(addr: SocketAddr) -> Result<(), BoxError> {
     let mut c = Conn::connect(addr).await?;
     let (status, body) = c.plain("POST", "/_cutover/reset", "").await?;
     if status != 200 {
@@ -433,7 +430,93 @@ async fn reset(addr: SocketAddr) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// Page latencies: the first page `repeats` times, then a walk over every page (bounded by
+/// `n / 100 + 10` pages).
+struct PageTimes {
+    first: Vec<u32>,
+    walk: Vec<u32>,
+    non_200: usize,
+}
+
+async fn page_times(
+    addr: SocketAddr,
+    page: &dyn Fn(Option<&str>) -> WireRequest,
+    token: fn(&[u8]) -> Option<String>,
+    repeats: usize,
+    n: usize,
+) -> Result<PageTimes, BoxError> {
+    let mut conn = Conn::connect(addr).await?;
+    let mut non_200 = 0usize;
+    let first = page(None);
+    let mut first_lat = Vec::with_capacity(repeats);
+    for _ in 0..repeats {
+        let t = Instant::now();
+        let (status, _) = conn.send(&first).await?;
+        first_lat.push(t.elapsed().as_micros() as u32);
+        non_200 += usize::from(status != 200);
+    }
+    let mut walk_lat = Vec::new();
+    let mut tok: Option<String> = None;
+    loop {
+        let req = page(tok.as_deref());
+        let t = Instant::now();
+        let (status, body) = conn.send(&req).await?;
+        walk_lat.push(t.elapsed().as_micros() as u32);
+        if status != 200 {
+            non_200 += 1;
+            break;
+        }
+        tok = token(&body);
+        if tok.is_none() || walk_lat.len() > n / 100 + 10 {
+            break;
+        }
+    }
+    first_lat.sort_unstable();
+    walk_lat.sort_unstable();
+    Ok(PageTimes {
+        first: first_lat,
+        walk: walk_lat,
+        non_200,
+    })
+}
+
+fn page_line(op: &str, n: usize, create_s: f64, create_non_200: usize, t: &PageTimes) -> Value {
+    json!({
+        "measurement": "page_cost",
+        "server": "cutover",
+        "status": "ok",
+        "operation": op,
+        "resources": n,
+        "page_size": 100,
+        "create_s": round2(create_s),
+        "create_non_200": create_non_200,
+        "first_page_repeats": t.first.len(),
+        "first_page_p50_us": crate::client::percentile(&t.first, 0.5),
+        "first_page_p99_us": crate::client::percentile(&t.first, 0.99),
+        "walk_pages": t.walk.len(),
+        "walk_p50_us": crate::client::percentile(&t.walk, 0.5),
+        "walk_p99_us": crate::client::percentile(&t.walk, 0.99),
+        "non_200": t.non_200 + create_non_200,
+    })
+}
+
+fn list_deployments(b: &Builder, group: Option<(&str, &str)>, token: Option<&str>) -> WireRequest {
+    let mut m = Vec::new();
+    if let Some((app, g)) = group {
+        m.push(("applicationName", Json::str(app)));
+        m.push(("deploymentGroupName", Json::str(g)));
+    }
+    if let Some(t) = token {
+        m.push(("nextToken", Json::str(t)));
+    }
+    b.json(Service::CodeDeploy, "ListDeployments", &Json::obj(m))
+}
+
 /// Time per page with N resources: the first page repeated, and a walk over every page.
+/// `ListDeployments` needs N *completed* deployments: `Plan::list_deploy_services` services each
+/// get N / that many all-at-once deployments in rounds, every round advanced to completion. Its
+/// page cost is measured unfiltered (the flatness figure) and for one deployment group
+/// (informational: that group holds N / services deployments, so its page grows with N).
 pub async fn scale(addr: SocketAddr, plan: &Plan, rep: &mut Reporter) -> Result<(), BoxError> {
     let b = Builder::new(Flavor::RustSdk);
     let ops = paged_operations();
@@ -455,67 +538,88 @@ pub async fn scale(addr: SocketAddr, plan: &Plan, rep: &mut Reporter) -> Result<
             )
             .await?;
             let create_s = t0.elapsed().as_secs_f64();
-            let mut conn = Conn::connect(addr).await?;
-            let mut non_200 = 0usize;
-            let first = (op.page)(&b, None);
-            let mut first_lat = Vec::with_capacity(plan.first_page_repeats);
-            for _ in 0..plan.first_page_repeats {
-                let t = Instant::now();
-                let (status, _) = conn.send(&first).await?;
-                first_lat.push(t.elapsed().as_micros() as u32);
-                non_200 += usize::from(status != 200);
-            }
-            let mut walk_lat = Vec::new();
-            let mut token: Option<String> = None;
-            let mut items_pages = 0usize;
-            loop {
-                let req = (op.page)(&b, token.as_deref());
-                let t = Instant::now();
-                let (status, body) = conn.send(&req).await?;
-                walk_lat.push(t.elapsed().as_micros() as u32);
-                items_pages += 1;
-                if status != 200 {
-                    non_200 += 1;
-                    break;
-                }
-                token = (op.token)(&body);
-                if token.is_none() || items_pages > n / 100 + 10 {
-                    break;
-                }
-            }
-            first_lat.sort_unstable();
-            walk_lat.sort_unstable();
-            let fp50 = crate::client::percentile(&first_lat, 0.5);
-            let wp50 = crate::client::percentile(&walk_lat, 0.5);
-            seen.push((op.name, n, fp50, wp50));
-            rep.push(json!({
-                "measurement": "page_cost",
-                "server": "cutover",
-                "status": "ok",
-                "operation": op.name,
-                "resources": n,
-                "page_size": 100,
-                "create_s": round2(create_s),
-                "create_non_200": made.non_200 + made.transport_errors,
-                "first_page_repeats": first_lat.len(),
-                "first_page_p50_us": fp50,
-                "first_page_p99_us": crate::client::percentile(&first_lat, 0.99),
-                "walk_pages": walk_lat.len(),
-                "walk_p50_us": wp50,
-                "walk_p99_us": crate::client::percentile(&walk_lat, 0.99),
-                "non_200": non_200 + made.non_200 + made.transport_errors,
-            }));
+            let page = op.page;
+            let pb = b.clone();
+            let t = page_times(
+                addr,
+                &move |tok| page(&pb, tok),
+                op.token,
+                plan.first_page_repeats,
+                n,
+            )
+            .await?;
+            let line = page_line(
+                op.name,
+                n,
+                create_s,
+                made.non_200 + made.transport_errors,
+                &t,
+            );
+            seen.push((
+                op.name,
+                n,
+                crate::client::percentile(&t.first, 0.5),
+                crate::client::percentile(&t.walk, 0.5),
+            ));
+            rep.push(line);
         }
+        progress(&format!(
+            "scale: ListDeployments with {n} completed deployments over {} services",
+            plan.list_deploy_services.min(n)
+        ));
+        let t0 = Instant::now();
+        let filled =
+            deploy::fill_deployments(addr, &format!("ld{n}"), n, plan.list_deploy_services).await?;
+        let (fleet, made) = (filled.fleet.clone(), filled.made);
+        let create_s = t0.elapsed().as_secs_f64();
+        let pb = b.clone();
+        let t = page_times(
+            addr,
+            &move |tok| list_deployments(&pb, None, tok),
+            json_token,
+            plan.first_page_repeats,
+            made,
+        )
+        .await?;
+        let mut line = page_line("ListDeployments", made, create_s, 0, &t);
+        line["services"] = json!(fleet.services);
+        line["fill_first_round"] = deploy::Filled::round_json(&filled.first_round);
+        line["fill_last_round"] = deploy::Filled::round_json(&filled.last_round);
+        seen.push((
+            "ListDeployments",
+            n,
+            crate::client::percentile(&t.first, 0.5),
+            crate::client::percentile(&t.walk, 0.5),
+        ));
+        rep.push(line);
+        let (app, group) = (fleet.application(), fleet.group(0));
+        let pb = b.clone();
+        let t = page_times(
+            addr,
+            &move |tok| list_deployments(&pb, Some((&app, &group)), tok),
+            json_token,
+            plan.first_page_repeats,
+            made,
+        )
+        .await?;
+        let mut line = page_line("ListDeployments(one group)", made, create_s, 0, &t);
+        line["group_deployments"] = json!(made / fleet.services.max(1));
+        line["informational"] = json!(true);
+        rep.push(line);
     }
     if let (Some(&small), Some(&large)) = (plan.scale_sizes.first(), plan.scale_sizes.last()) {
-        for op in &ops {
-            let get = |n: usize| seen.iter().find(|s| s.0 == op.name && s.1 == n).copied();
+        let names = ops
+            .iter()
+            .map(|o| o.name)
+            .chain(std::iter::once("ListDeployments"));
+        for name in names {
+            let get = |n: usize| seen.iter().find(|s| s.0 == name && s.1 == n).copied();
             if let (Some(a), Some(z)) = (get(small), get(large)) {
                 let ratio = |x: u32, y: u32| round2(f64::from(y) / f64::from(x.max(1)));
                 rep.push(json!({
                     "measurement": "page_cost_flatness",
                     "server": "cutover",
-                    "operation": op.name,
+                    "operation": name,
                     "small": small,
                     "large": large,
                     "first_page_ratio": ratio(a.2, z.2),
@@ -524,32 +628,10 @@ pub async fn scale(addr: SocketAddr, plan: &Plan, rep: &mut Reporter) -> Result<
             }
         }
     }
-    let list_deployments = b.json(
-        Service::CodeDeploy,
-        "ListDeployments",
-        &Json::obj([("applicationName", Json::str("bench-probe"))]),
-    );
-    if unknown_operation(addr, &list_deployments).await? {
-        rep.push(json!({
-            "measurement": "page_cost",
-            "server": "cutover",
-            "status": "not_available",
-            "operation": "ListDeployments",
-            "reason": "CodeDeploy ListDeployments answers UnknownOperationException (deployments are not implemented yet)",
-        }));
-    } else {
-        rep.push(json!({
-            "measurement": "page_cost",
-            "server": "cutover",
-            "status": "not_measured",
-            "operation": "ListDeployments",
-            "reason": "ListDeployments exists but creating deployments is not in the bench yet",
-        }));
-    }
     Ok(())
 }
 
-fn memory_line(server: &str, phase: &str, kib: Option<u64>) -> Value {
+pub fn memory_line(server: &str, phase: &str, kib: Option<u64>) -> Value {
     json!({
         "measurement": "memory",
         "server": server,
@@ -566,7 +648,7 @@ fn median_ms(v: &mut [Duration]) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn startup_line(server: &str, mut runs: Vec<Duration>) -> Value {
+pub fn startup_line(server: &str, mut runs: Vec<Duration>) -> Value {
     let min = runs.iter().min().copied().unwrap_or_default();
     let max = runs.iter().max().copied().unwrap_or_default();
     json!({
@@ -603,7 +685,7 @@ pub async fn run_full(opts: &Options, plan: &Plan, rep: &mut Reporter) -> Result
     tokio::time::sleep(Duration::from_millis(200)).await;
     rep.push(memory_line("cutover", "idle", server.rss_kib()));
     throughput(server.addr, plan, rep).await?;
-    deployments(server.addr, rep).await?;
+    deployments(server.addr, plan, rep).await?;
     scale(server.addr, plan, rep).await?;
     rep.push(memory_line("cutover", "after_scale", server.rss_kib()));
     let compared = if opts.compare_moto {
@@ -625,10 +707,18 @@ pub async fn run_in_process(
 ) -> Result<(), BoxError> {
     ceiling(plan, rep).await?;
     throughput(addr, plan, rep).await?;
-    deployments(addr, rep).await?;
+    deployments(addr, plan, rep).await?;
     scale(addr, plan, rep).await?;
     targets(rep);
     Ok(())
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        other => other.to_string(),
+    }
 }
 
 fn median_f(mut v: Vec<f64>) -> f64 {
@@ -798,7 +888,7 @@ pub fn targets(rep: &mut Reporter) {
     let flat: Vec<(String, f64)> = rep
         .lines
         .iter()
-        .filter(|v| v["measurement"] == "page_cost_flatness")
+        .filter(|v| v["measurement"] == "page_cost_flatness" && v.get("informational").is_none())
         .map(|v| {
             let r = v["first_page_ratio"]
                 .as_f64()
@@ -811,22 +901,40 @@ pub fn targets(rep: &mut Reporter) {
     target(
         "page_cost_flat",
         "page time at the large size <= 1.5x the small size".into(),
-        worst.map(|(op, r)| format!("worst {r}x ({op}); ListDeployments not available")),
+        worst.map(|(op, r)| format!("worst {r}x ({op}) of {} operations", flat.len())),
         if flat.is_empty() {
             None
         } else {
             Some(flat.iter().all(|(_, r)| *r <= 1.5))
         },
     );
-    let deploy = rep
+    let tput = rep
         .find(|v| v["measurement"] == "deployment_throughput")
-        .and_then(|v| v["status"].as_str())
-        .map(|s| format!("{s}: see the deployment_throughput line"));
+        .cloned();
     target(
         "deployment_throughput",
-        "complete blue/green deployments per second".into(),
-        deploy,
-        None,
+        "complete blue/green deployments per second, every one Succeeded".into(),
+        tput.as_ref().map(|v| {
+            format!(
+                "{} deployments/s ({} of {} Succeeded)",
+                text(&v["deployments_per_s"]),
+                text(&v["succeeded"]),
+                text(&v["deployments"])
+            )
+        }),
+        tput.as_ref().map(|v| v["status"] == "ok"),
+    );
+    let one = rep
+        .find(|v| v["measurement"] == "deployment_wall_time")
+        .cloned();
+    let one_ms = one.as_ref().and_then(|v| v["median_ms"].as_f64());
+    target(
+        "linear_deployment_wall_time",
+        "< 20 ms (ECSLinear10PercentEvery1Minutes, no hooks, manual clock)".into(),
+        one_ms.map(|m| format!("median {m} ms")),
+        one.as_ref()
+            .zip(one_ms)
+            .map(|(v, m)| v["status"] == "ok" && m < 20.0),
     );
     for line in out {
         rep.push(line);
