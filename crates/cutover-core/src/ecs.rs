@@ -58,6 +58,9 @@ pub struct EcsState {
     pub services: BTreeMap<(String, String), services::Service>,
     /// By (cluster, task id), stopped tasks included until they are purged.
     pub tasks: BTreeMap<(String, String), tasks::Task>,
+    /// The tasks of each service (cluster, service) → task ids, stopped ones included until purged.
+    pub service_tasks:
+        std::collections::HashMap<(String, String), std::collections::BTreeSet<String>>,
     /// Which task owns a target: (target group ARN, target id, port) → (cluster, task id).
     pub targets: std::collections::HashMap<(String, String, i32), (String, String)>,
     /// Counter behind the synthetic private IPs of awsvpc tasks.

@@ -196,6 +196,35 @@ impl World {
             effects: &mut self.effects,
             settings: &self.settings,
         };
+        // The ECS service this event may change the replacement task set of (checked below).
+        let touched: Option<(String, String)> = match &event {
+            Event::TaskStep {
+                cluster, task_id, ..
+            }
+            | Event::TaskExit {
+                cluster, task_id, ..
+            } => s
+                .state
+                .ecs
+                .tasks
+                .get(&(cluster.clone(), task_id.clone()))
+                .and_then(|t| t.owner.service())
+                .map(|svc| (cluster.clone(), svc.to_owned())),
+            Event::TargetHealthChange {
+                tg_arn, id, port, ..
+            } => s
+                .state
+                .ecs
+                .targets
+                .get(&(tg_arn.clone(), id.clone(), *port))
+                .and_then(|key| s.state.ecs.tasks.get(key))
+                .and_then(|t| {
+                    t.owner
+                        .service()
+                        .map(|svc| (t.cluster.clone(), svc.to_owned()))
+                }),
+            _ => None,
+        };
         match event {
             Event::LoadBalancerActive { arn, .. } => {
                 elbv2::on_load_balancer_active(&mut s.state.elbv2, at, &arn)
@@ -237,7 +266,9 @@ impl World {
             }
         }
         // Replacement task sets become stable through ECS and ELBv2 events.
-        deploy::engine::check_installs(&mut s);
+        if let Some((cluster, service)) = touched {
+            deploy::engine::check_install(&mut s, &cluster, &service);
+        }
     }
 }
 

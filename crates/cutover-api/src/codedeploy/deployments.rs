@@ -634,11 +634,23 @@ pub fn list_deployments(
         }
     };
     use std::ops::Bound::{Excluded, Unbounded};
-    let hi = upper.map_or(Unbounded, Excluded);
-    let mut it = st
-        .order
-        .range((Unbounded, hi))
-        .rev()
+    // A group's deployments come from its own index, so its listing does not scan the others.
+    let entries: Box<dyn Iterator<Item = &(VTime, u64, String)>> = match &group {
+        Some(key) => {
+            let list = st.by_group.get(key).map(Vec::as_slice).unwrap_or(&[]);
+            let end = match &upper {
+                Some(u) => list.partition_point(|e| e < u),
+                None => list.len(),
+            };
+            Box::new(list[..end].iter().rev())
+        }
+        None => Box::new(
+            st.order
+                .range((Unbounded, upper.clone().map_or(Unbounded, Excluded)))
+                .rev(),
+        ),
+    };
+    let mut it = entries
         .filter_map(|(t, n, id)| st.deployments.get(id).map(|d| (d, *t, *n)))
         .filter(|(d, _, _)| {
             group

@@ -112,9 +112,8 @@ pub fn create(s: &mut Scope<'_>, d: Deployment) {
     let id = d.id.clone();
     let st = &mut s.state.deployments;
     st.active.insert(key.clone(), id.clone());
-    st.by_group.entry(key.clone()).or_default().push(id.clone());
-    st.last_attempted.insert(key, id.clone());
-    st.index(d.create_time, &id);
+    st.last_attempted.insert(key.clone(), id.clone());
+    st.index(d.create_time, &id, key);
     st.deployments.insert(id.clone(), d);
     record_in_group(s, &id);
     note_status(s, &id);
@@ -607,7 +606,11 @@ fn install(s: &mut Scope<'_>, id: &str, i: usize) -> bool {
     d.original = Some((primary.id.clone(), tg_a));
     d.replacement = Some((set_id, tg_b));
     note_weights(s, id, (100, 0));
-    s.state.deployments.waiting_install.insert(id.to_owned());
+    let svc_key = d_cluster_service(s, id);
+    s.state
+        .deployments
+        .waiting_install
+        .insert(svc_key, id.to_owned());
     let timeout = s.settings.install_timeout_seconds;
     set_timer(s, id, DeploymentTimer::InstallTimeout, timeout);
     let _ = i;
@@ -622,44 +625,43 @@ fn diag(code: &'static str, script: &str, message: &str) -> Diagnostics {
     }
 }
 
-/// Completes Install for deployments whose replacement task set has become stable.
-pub fn check_installs(s: &mut Scope<'_>) {
-    if s.state.deployments.waiting_install.is_empty() {
+fn d_cluster_service(s: &Scope<'_>, id: &str) -> (String, String) {
+    let d = &s.state.deployments.deployments[id];
+    (d.group.cluster.clone(), d.group.service.clone())
+}
+
+/// Completes Install when the replacement task set of the deployment waiting on service
+/// (`cluster`, `service`) has become stable. Called after events that touch that service, so the
+/// cost does not grow with the number of deployments in flight.
+pub fn check_install(s: &mut Scope<'_>, cluster: &str, service: &str) {
+    let key = (cluster.to_owned(), service.to_owned());
+    let Some(id) = s.state.deployments.waiting_install.get(&key).cloned() else {
+        return;
+    };
+    let Some(d) = s.state.deployments.deployments.get(&id) else {
+        s.state.deployments.waiting_install.remove(&key);
+        return;
+    };
+    let Some((set, _)) = &d.replacement else {
+        return;
+    };
+    let stable = s
+        .state
+        .ecs
+        .services
+        .get(&key)
+        .and_then(|svc| svc.task_set(set))
+        .is_some_and(|t| t.stable);
+    if !stable {
         return;
     }
-    let waiting: Vec<String> = s
-        .state
-        .deployments
-        .waiting_install
-        .iter()
-        .cloned()
-        .collect();
-    for id in waiting {
-        let Some(d) = s.state.deployments.deployments.get(&id) else {
-            s.state.deployments.waiting_install.remove(&id);
-            continue;
-        };
-        let Some((set, _)) = &d.replacement else {
-            continue;
-        };
-        let stable = s
-            .state
-            .ecs
-            .services
-            .get(&(d.group.cluster.clone(), d.group.service.clone()))
-            .and_then(|svc| svc.task_set(set))
-            .is_some_and(|t| t.stable);
-        if !stable {
-            continue;
-        }
-        let Some(i) = d.events.iter().position(|e| e.name == "Install") else {
-            continue;
-        };
-        s.state.deployments.waiting_install.remove(&id);
-        cancel_timer(s, &id, DeploymentTimer::InstallTimeout);
-        complete_event(s, &id, i, EventStatus::Succeeded, None);
-        run(s, &id);
-    }
+    let Some(i) = d.events.iter().position(|e| e.name == "Install") else {
+        return;
+    };
+    s.state.deployments.waiting_install.remove(&key);
+    cancel_timer(s, &id, DeploymentTimer::InstallTimeout);
+    complete_event(s, &id, i, EventStatus::Succeeded, None);
+    run(s, &id);
 }
 
 /// Applies the next production traffic step; returns true when AllowTraffic completed.
@@ -739,7 +741,8 @@ pub fn on_timer(s: &mut Scope<'_>, id: &str, timer: DeploymentTimer) {
             }
         }
         DeploymentTimer::InstallTimeout => {
-            s.state.deployments.waiting_install.remove(id);
+            let key = d_cluster_service(s, id);
+            s.state.deployments.waiting_install.remove(&key);
             fail(s, id, "TIMEOUT", "The replacement task set did not become stable (running and healthy in its target group) before the Install timeout.".into(), Some(diag("UnknownError", "", "The replacement task set's tasks did not pass their health checks.")));
         }
     }
@@ -873,7 +876,8 @@ fn end(
     diagnostics: Option<Diagnostics>,
 ) {
     cancel_all_timers(s, id);
-    s.state.deployments.waiting_install.remove(id);
+    let key = d_cluster_service(s, id);
+    s.state.deployments.waiting_install.remove(&key);
     let now = s.now;
     let d = dep(s, id).expect("exists");
     let running = current_event(d);
@@ -1088,12 +1092,8 @@ fn rollback(s: &mut Scope<'_>, failed_id: &str) {
         external_id: None,
     };
     let st = &mut s.state.deployments;
-    st.by_group
-        .entry(key.clone())
-        .or_default()
-        .push(new_id.clone());
-    st.last_attempted.insert(key, new_id.clone());
-    st.index(now, &new_id);
+    st.last_attempted.insert(key.clone(), new_id.clone());
+    st.index(now, &new_id, key);
     st.deployments.insert(new_id.clone(), rb);
     if let Some(f) = st.deployments.get_mut(failed_id) {
         f.rollback_info = Some(RollbackInfo {

@@ -264,31 +264,38 @@ impl Deployment {
     }
 }
 
+/// A deployment in a listing index: (create time, creation sequence, id).
+pub type Listed = (VTime, u64, String);
+
 /// Every deployment of a partition.
 #[derive(Debug, Default)]
 pub struct DeploymentsState {
     pub deployments: BTreeMap<String, Deployment>,
     /// (application, group) → its active (non-terminal) deployment.
     pub active: BTreeMap<(String, String), String>,
-    /// (application, group) → deployment ids, oldest first.
-    pub by_group: BTreeMap<(String, String), Vec<String>>,
+    /// (application, group) → its deployments as (create time, sequence, id), oldest first.
+    pub by_group: BTreeMap<(String, String), Vec<Listed>>,
     /// (application, group) → the revision of its last successful deployment.
     pub last_successful: BTreeMap<(String, String), (String, Revision)>,
     /// (application, group) → its last attempted deployment.
     pub last_attempted: BTreeMap<(String, String), String>,
     /// Deployments waiting for their replacement task set to become stable.
-    pub waiting_install: BTreeSet<String>,
+    pub waiting_install: BTreeMap<(String, String), String>,
     /// Every deployment by (create time, creation sequence, id): listings run newest first over
     /// this index, and deployments created at the same virtual instant keep their order.
-    pub order: BTreeSet<(VTime, u64, String)>,
+    pub order: BTreeSet<Listed>,
     pub seq: u64,
 }
 
 impl DeploymentsState {
     /// Records a deployment in the listing index.
-    pub fn index(&mut self, at: VTime, id: &str) {
+    pub fn index(&mut self, at: VTime, id: &str, group: (String, String)) {
         self.seq += 1;
         self.order.insert((at, self.seq, id.to_owned()));
+        self.by_group
+            .entry(group)
+            .or_default()
+            .push((at, self.seq, id.to_owned()));
     }
 }
 

@@ -238,6 +238,14 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
     let lbs = spec.load_balancers;
     s.effects
         .push(Effect::notice(s.pk, s.now, "task", task_notice(&task)));
+    if let Some(service) = task.owner.service() {
+        s.state
+            .ecs
+            .service_tasks
+            .entry((spec.cluster.clone(), service.to_owned()))
+            .or_default()
+            .insert(id.clone());
+    }
     s.state
         .ecs
         .tasks
@@ -438,10 +446,23 @@ pub fn on_task_exit(s: &mut Scope<'_>, cluster: &str, id: &str) {
 
 /// Event handler: drop a long-stopped task.
 pub fn on_task_purge(s: &mut Scope<'_>, cluster: &str, id: &str) {
-    s.state
+    let Some(task) = s
+        .state
         .ecs
         .tasks
-        .remove(&(cluster.to_owned(), id.to_owned()));
+        .remove(&(cluster.to_owned(), id.to_owned()))
+    else {
+        return;
+    };
+    if let Some(service) = task.owner.service() {
+        let key = (cluster.to_owned(), service.to_owned());
+        if let Some(ids) = s.state.ecs.service_tasks.get_mut(&key) {
+            ids.remove(id);
+            if ids.is_empty() {
+                s.state.ecs.service_tasks.remove(&key);
+            }
+        }
+    }
 }
 
 /// Asks a task to stop (desired status STOPPED). Its targets are deregistered and it stays
@@ -688,15 +709,13 @@ fn service_tasks<'a>(
     cluster: &'a str,
     name: &'a str,
 ) -> impl Iterator<Item = &'a Task> + 'a {
-    use std::ops::Bound::{Included, Unbounded};
-    let lower = (cluster.to_owned(), String::new());
-    s.state
-        .ecs
-        .tasks
-        .range((Included(lower), Unbounded))
-        .take_while(move |((c, _), _)| c == cluster)
-        .map(|(_, t)| t)
-        .filter(move |t| t.owner.service() == Some(name))
+    // Through the per-service index: cost follows the service's tasks, not the cluster's.
+    let ecs = &s.state.ecs;
+    ecs.service_tasks
+        .get(&(cluster.to_owned(), name.to_owned()))
+        .into_iter()
+        .flatten()
+        .filter_map(move |id| ecs.tasks.get(&(cluster.to_owned(), id.clone())))
 }
 
 fn reconcile_rolling(s: &mut Scope<'_>, cluster: &str, name: &str) {
