@@ -48,6 +48,9 @@ pub struct Cluster {
     pub created_at: VTime,
 }
 
+/// A key of [`EcsState::tasks`]: (cluster, task id).
+pub type TaskKey = (String, String);
+
 #[derive(Debug, Default)]
 pub struct EcsState {
     /// By name: names are unique per account and region, and listing order is by name.
@@ -60,7 +63,7 @@ pub struct EcsState {
     pub tasks: BTreeMap<(String, String), tasks::Task>,
     /// The tasks of each service (cluster, service) → task ids, stopped ones included until purged.
     pub service_tasks:
-        std::collections::HashMap<(String, String), std::collections::BTreeSet<String>>,
+        std::collections::HashMap<(String, String), std::collections::BTreeSet<TaskKey>>,
     /// Which task owns a target: (target group ARN, target id, port) → (cluster, task id).
     pub targets: std::collections::HashMap<(String, String, i32), (String, String)>,
     /// Counter behind the synthetic private IPs of awsvpc tasks.

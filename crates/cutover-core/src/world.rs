@@ -46,6 +46,9 @@ pub struct Settings {
     pub hook_timeout_seconds: i64,
     /// How long the Install event waits for the replacement task set to become stable.
     pub install_timeout_seconds: i64,
+    /// Whether to produce `Effect::Notice`s (the shell turns this on while an event stream is
+    /// open, so an unwatched server does not build them).
+    pub notices: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
         Settings {
             hook_timeout_seconds: 3600,
             install_timeout_seconds: 3600,
+            notices: false,
         }
     }
 }
@@ -237,6 +241,7 @@ impl World {
                 ..
             } => {
                 if elbv2::health::on_transition(&mut s.state.elbv2, at, &tg_arn, &id, port, healthy)
+                    && s.settings.notices
                 {
                     let data = serde_json::json!({
                         "targetGroupArn": tg_arn, "id": id, "port": port,

@@ -147,7 +147,7 @@ pub async fn advance(State(state): State<AppState>, body: Bytes) -> Response {
         fired_before = w.fired;
         let effects = w.advance(Duration::from_secs_f64(seconds));
         fired_after = w.fired;
-        state.publish(&effects);
+        state.publish(&mut w, &effects);
         effects
     };
     state.wake_driver();

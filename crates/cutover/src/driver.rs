@@ -15,7 +15,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         let (sleep_for, effects) = {
             let mut world = state.world();
             let effects = world.fire_due();
-            state.publish(&effects);
+            state.publish(&mut world, &effects);
             let sleep = match world.queue.next_due() {
                 Some(at) => world.clock.real_until(at).unwrap_or(IDLE),
                 None => IDLE,

@@ -70,7 +70,7 @@ impl AppState {
             let r = f(&mut w);
             let mut effects = w.take_effects();
             effects.extend(w.fire_due());
-            self.publish(&effects);
+            self.publish(&mut w, &effects);
             (r, effects)
         };
         self.wake_driver();
@@ -80,7 +80,9 @@ impl AppState {
 
     /// Publishes the notices among `effects` to event-stream subscribers. Called with the world
     /// lock held (a non-blocking send), so subscribers see notices in the order they happened.
-    pub fn publish(&self, effects: &[Effect]) {
+    pub fn publish(&self, world: &mut World, effects: &[Effect]) {
+        // Core builds notices only while someone listens (set here, under the lock).
+        world.settings.notices = self.inner.notices.receiver_count() > 0;
         for e in effects {
             let Effect::Notice { pk, at, kind, data } = e else {
                 continue;
@@ -103,7 +105,9 @@ impl AppState {
 
     /// A receiver of published notices (see [`AppState::publish`]).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<serde_json::Value>> {
-        self.inner.notices.subscribe()
+        let rx = self.inner.notices.subscribe();
+        self.world().settings.notices = true;
+        rx
     }
 
     /// Ends every event stream (the server is shutting down).

@@ -152,7 +152,9 @@ fn dep<'a>(s: &'a mut Scope<'_>, id: &str) -> Option<&'a mut Deployment> {
 }
 
 fn notice(s: &mut Scope<'_>, kind: &'static str, data: serde_json::Value) {
-    s.effects.push(Effect::notice(s.pk, s.now, kind, data));
+    if s.settings.notices {
+        s.effects.push(Effect::notice(s.pk, s.now, kind, data));
+    }
 }
 
 /// Publishes the deployment's status (a `deployment` notice).

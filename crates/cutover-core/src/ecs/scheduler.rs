@@ -20,7 +20,7 @@ use crate::world::{PartitionKey, Scope};
 
 /// Sets a task's last status and publishes the change (a `task` notice for live views).
 fn set_status(
-    effects: &mut Vec<Effect>,
+    effects: Option<&mut Vec<Effect>>,
     pk: &PartitionKey,
     now: crate::VTime,
     task: &mut Task,
@@ -30,7 +30,10 @@ fn set_status(
         return;
     }
     task.set_status(status);
-    effects.push(Effect::notice(pk, now, "task", task_notice(task)));
+    // Notices are built only while someone watches the event stream.
+    if let Some(effects) = effects {
+        effects.push(Effect::notice(pk, now, "task", task_notice(task)));
+    }
 }
 
 fn task_notice(task: &Task) -> Value {
@@ -236,15 +239,17 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
         tags: spec.tags,
     };
     let lbs = spec.load_balancers;
-    s.effects
-        .push(Effect::notice(s.pk, s.now, "task", task_notice(&task)));
+    if s.settings.notices {
+        s.effects
+            .push(Effect::notice(s.pk, s.now, "task", task_notice(&task)));
+    }
     if let Some(service) = task.owner.service() {
         s.state
             .ecs
             .service_tasks
             .entry((spec.cluster.clone(), service.to_owned()))
             .or_default()
-            .insert(id.clone());
+            .insert((spec.cluster.clone(), id.clone()));
     }
     s.state
         .ecs
@@ -290,7 +295,13 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
     };
     match task.last_status {
         TaskStatus::Provisioning => {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Pending);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Pending,
+            );
             task.pull_started_at = Some(now);
             task.connectivity_at = Some(now);
             let startup = task.behaviour.startup_seconds;
@@ -303,7 +314,13 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
             schedule_step(s, cluster, id, startup - activating);
         }
         TaskStatus::Pending if !task.registrations.is_empty() => {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Activating);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Activating,
+            );
             let healthy = task.behaviour.healthy;
             let regs = task.registrations.clone();
             for r in &regs {
@@ -344,7 +361,13 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
             schedule_step(s, cluster, id, t::ACTIVATING_SECONDS);
         }
         TaskStatus::Pending | TaskStatus::Activating => {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Running);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Running,
+            );
             task.started_at = Some(now);
             if let Some(after) = task.behaviour.exit_after_seconds {
                 let k = exit_key(s, id);
@@ -362,11 +385,23 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
         }
         TaskStatus::Running => {}
         TaskStatus::Deactivating => {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Stopping);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Stopping,
+            );
             schedule_step(s, cluster, id, t::STOPPING_SECONDS);
         }
         TaskStatus::Stopping => {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Deprovisioning);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Deprovisioning,
+            );
             task.execution_stopped_at = Some(now);
             for c in &mut task.containers {
                 if c.exit_code.is_none() {
@@ -384,7 +419,13 @@ pub fn on_task_step(s: &mut Scope<'_>, cluster: &str, id: &str) {
             schedule_step(s, cluster, id, t::DEPROVISIONING_SECONDS);
         }
         TaskStatus::Deprovisioning => {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Stopped);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Stopped,
+            );
             task.stopped_at = Some(now);
             let k = EventKey::TaskPurge {
                 pk: s.pk.clone(),
@@ -457,7 +498,7 @@ pub fn on_task_purge(s: &mut Scope<'_>, cluster: &str, id: &str) {
     if let Some(service) = task.owner.service() {
         let key = (cluster.to_owned(), service.to_owned());
         if let Some(ids) = s.state.ecs.service_tasks.get_mut(&key) {
-            ids.remove(id);
+            ids.remove(&(cluster.to_owned(), id.to_owned()));
             if ids.is_empty() {
                 s.state.ecs.service_tasks.remove(&key);
             }
@@ -511,16 +552,34 @@ pub fn stop_task(
                 .remove(&(r.target_group_arn.clone(), r.target_id.clone(), r.port));
         }
         if let Some(task) = s.state.ecs.tasks.get_mut(&key) {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Deactivating);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Deactivating,
+            );
         }
         schedule_step(s, cluster, id, delay);
     } else {
         let task = s.state.ecs.tasks.get_mut(&key).expect("exists");
         if task.last_status == TaskStatus::Provisioning {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Deprovisioning);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Deprovisioning,
+            );
             schedule_step(s, cluster, id, t::DEPROVISIONING_SECONDS);
         } else {
-            set_status(s.effects, s.pk, now, task, TaskStatus::Stopping);
+            set_status(
+                s.settings.notices.then_some(&mut *s.effects),
+                s.pk,
+                now,
+                task,
+                TaskStatus::Stopping,
+            );
             schedule_step(s, cluster, id, t::STOPPING_SECONDS);
         }
     }
@@ -715,7 +774,7 @@ fn service_tasks<'a>(
         .get(&(cluster.to_owned(), name.to_owned()))
         .into_iter()
         .flatten()
-        .filter_map(move |id| ecs.tasks.get(&(cluster.to_owned(), id.clone())))
+        .filter_map(move |key| ecs.tasks.get(key))
 }
 
 fn reconcile_rolling(s: &mut Scope<'_>, cluster: &str, name: &str) {
