@@ -517,11 +517,11 @@ impl Task {
                 .containers
                 .iter()
                 .map(|c| Container {
-                    container_arn: c.arn.clone(),
-                    task_arn: t.arn.clone(),
+                    container_arn: t.container_arn(&s.pk.region, &s.pk.account, c),
+                    task_arn: t.arn(&s.pk.region, &s.pk.account),
                     name: c.name.clone(),
                     image: c.image.clone(),
-                    runtime_id: c.runtime_id.clone(),
+                    runtime_id: t.runtime_id(c),
                     last_status: container_status,
                     exit_code: c.exit_code,
                     reason: c.reason.clone(),
@@ -573,7 +573,7 @@ impl Task {
             stopped_reason: t.stopped_reason.clone(),
             stopping_at: t.stopping_at.map(ts),
             tags: with_tags.then(|| t.tags.iter().map(Tag::from_core).collect()),
-            task_arn: t.arn.clone(),
+            task_arn: t.arn(&s.pk.region, &s.pk.account),
             task_definition_arn: t.task_definition_arn.clone(),
             version: t.version,
         }

@@ -232,7 +232,10 @@ pub fn list_tasks(
     let more = it.next().is_some();
     Ok(ListTasksResponse {
         next_token: page::next_token(more, page.last().map(|t| t.id.as_str())),
-        task_arns: page.iter().map(|t| t.arn.clone()).collect(),
+        task_arns: page
+            .iter()
+            .map(|t| t.arn(&s.pk.region, &s.pk.account))
+            .collect(),
     })
 }
 

@@ -32,11 +32,11 @@ fn set_status(
     task.set_status(status);
     // Notices are built only while someone watches the event stream.
     if let Some(effects) = effects {
-        effects.push(Effect::notice(pk, now, "task", task_notice(task)));
+        effects.push(Effect::notice(pk, now, "task", task_notice(pk, task)));
     }
 }
 
-fn task_notice(task: &Task) -> Value {
+fn task_notice(pk: &PartitionKey, task: &Task) -> Value {
     let (service, task_set) = match &task.owner {
         TaskOwner::TaskSet {
             service,
@@ -47,7 +47,7 @@ fn task_notice(task: &Task) -> Value {
     };
     serde_json::json!({
         "cluster": task.cluster,
-        "taskArn": task.arn,
+        "taskArn": task.arn(&pk.region, &pk.account),
         "taskDefinitionArn": task.task_definition_arn,
         "service": service,
         "taskSetId": task_set,
@@ -118,7 +118,6 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
     let (family, revision) = &spec.task_definition;
     let td = s.state.ecs.task_definitions.get(family, *revision)?.clone();
     let id = crate::ids::hex(32);
-    let arn = t::task_arn(&s.pk.region, &s.pk.account, &spec.cluster, &id);
     let awsvpc = td.spec.network_mode == "awsvpc";
     let fargate = spec.launch_type.as_deref() == Some("FARGATE")
         || (spec.launch_type.is_none()
@@ -176,15 +175,8 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
             ContainerState {
                 name: c.name.clone(),
                 image: c.image.clone(),
-                arn: format!(
-                    "arn:aws:ecs:{}:{}:container/{}/{}/{}",
-                    s.pk.region,
-                    s.pk.account,
-                    spec.cluster,
-                    id,
-                    crate::ids::uuid()
-                ),
-                runtime_id: format!("{}-{}", id, crate::ids::hex(10)),
+                uuid: crate::ids::uuid(),
+                runtime_suffix: crate::ids::hex(10),
                 essential: c.essential,
                 exit_code: None,
                 reason: None,
@@ -194,7 +186,6 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
         .collect();
     let task = Task {
         id: id.clone(),
-        arn,
         cluster: spec.cluster.clone(),
         task_definition_arn: td.arn.clone(),
         owner: spec.owner,
@@ -240,8 +231,12 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
     };
     let lbs = spec.load_balancers;
     if s.settings.notices {
-        s.effects
-            .push(Effect::notice(s.pk, s.now, "task", task_notice(&task)));
+        s.effects.push(Effect::notice(
+            s.pk,
+            s.now,
+            "task",
+            task_notice(s.pk, &task),
+        ));
     }
     if let Some(service) = task.owner.service() {
         s.state

@@ -141,8 +141,10 @@ pub struct Registration {
 pub struct ContainerState {
     pub name: String,
     pub image: String,
-    pub arn: String,
-    pub runtime_id: String,
+    /// The container's id (the last part of its ARN).
+    pub uuid: String,
+    /// The runtime id is `{task id}-{suffix}`.
+    pub runtime_suffix: String,
     pub essential: bool,
     pub exit_code: Option<i32>,
     pub reason: Option<String>,
@@ -153,7 +155,6 @@ pub struct ContainerState {
 #[derive(Debug, Clone)]
 pub struct Task {
     pub id: String,
-    pub arn: String,
     pub cluster: String,
     pub task_definition_arn: String,
     pub owner: TaskOwner,
@@ -201,6 +202,25 @@ impl Task {
 
     pub fn is_stopping_or_stopped(&self) -> bool {
         self.desired_status == TaskStatus::Stopped
+    }
+}
+
+impl Task {
+    /// The task ARN (built on demand: ten thousand tasks would otherwise carry ten thousand
+    /// copies of their partition's prefix).
+    pub fn arn(&self, region: &str, account: &str) -> String {
+        task_arn(region, account, &self.cluster, &self.id)
+    }
+
+    pub fn container_arn(&self, region: &str, account: &str, c: &ContainerState) -> String {
+        format!(
+            "arn:aws:ecs:{region}:{account}:container/{}/{}/{}",
+            self.cluster, self.id, c.uuid
+        )
+    }
+
+    pub fn runtime_id(&self, c: &ContainerState) -> String {
+        format!("{}-{}", self.id, c.runtime_suffix)
     }
 }
 
