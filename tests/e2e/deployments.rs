@@ -1195,3 +1195,101 @@ async fn install_failure_stop_and_errors() {
         .unwrap();
     assert_eq!(failed.deployments().len(), 2);
 }
+
+/// Every predefined ECS configuration and a custom linear one: the production weights at each
+/// step boundary, to the millisecond of virtual time.
+#[tokio::test]
+async fn every_predefined_config_and_a_custom_linear_one_shift_on_schedule() {
+    let s = server().await;
+    s.codedeploy()
+        .create_deployment_config()
+        .deployment_config_name("Linear25Percent2Minutes")
+        .compute_platform(ComputePlatform::Ecs)
+        .traffic_routing_config(
+            TrafficRoutingConfig::builder()
+                .r#type(TrafficRoutingType::TimeBasedLinear)
+                .time_based_linear(
+                    cd::types::TimeBasedLinear::builder()
+                        .linear_percentage(25)
+                        .linear_interval(2)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let story = story(
+        &s,
+        GroupOpts {
+            termination_wait: 0,
+            ..GroupOpts::default()
+        },
+    )
+    .await;
+    // (config, replacement weights after each step, seconds between steps)
+    let cases: &[(&str, &[i32], f64)] = &[
+        ("CodeDeployDefault.ECSAllAtOnce", &[100], 0.0),
+        (
+            "CodeDeployDefault.ECSCanary10Percent5Minutes",
+            &[10, 100],
+            300.0,
+        ),
+        (
+            "CodeDeployDefault.ECSCanary10Percent15Minutes",
+            &[10, 100],
+            900.0,
+        ),
+        (
+            "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+            &[10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+            60.0,
+        ),
+        (
+            "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+            &[10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+            180.0,
+        ),
+        ("Linear25Percent2Minutes", &[25, 50, 75, 100], 120.0),
+    ];
+    let tds = [story.v2.clone(), story.v1.clone()];
+    for (k, (config, steps, interval)) in cases.iter().enumerate() {
+        let td = tds[k % 2].clone();
+        let id = s
+            .codedeploy()
+            .create_deployment()
+            .application_name("my-app")
+            .deployment_group_name("my-app-dg")
+            .deployment_config_name(*config)
+            .revision(revision(&appspec(&td, &[])))
+            .send()
+            .await
+            .unwrap()
+            .deployment_id()
+            .unwrap()
+            .to_owned();
+        s.advance(161.0).await;
+        for (n, w) in steps.iter().enumerate() {
+            let t = target(&s, &id).await;
+            let repl = t.task_sets_info()[1].traffic_weight();
+            assert_eq!(repl, *w as f64, "{config} step {n}");
+            if n + 1 < steps.len() {
+                s.advance(interval - 0.001).await;
+                assert_eq!(
+                    target(&s, &id).await.task_sets_info()[1].traffic_weight(),
+                    *w as f64,
+                    "{config} before step {}",
+                    n + 1
+                );
+                s.advance(0.001).await;
+            }
+        }
+        assert_eq!(
+            info(&s, &id).await.status(),
+            Some(&DeploymentStatus::Succeeded),
+            "{config}"
+        );
+        assert_eq!(info(&s, &id).await.deployment_config_name(), Some(*config));
+        s.advance(400.0).await;
+    }
+}
