@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::VTime;
 
+pub mod reconcile;
 pub mod scheduler;
 pub mod services;
 pub mod tags;

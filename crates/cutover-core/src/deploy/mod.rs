@@ -13,6 +13,8 @@ use serde_json::Value;
 use crate::VTime;
 
 pub mod engine;
+pub mod install;
+pub mod outcome;
 
 /// The traffic-shifting schedule of a deployment configuration.
 #[derive(Debug, Clone, Copy, PartialEq)]
