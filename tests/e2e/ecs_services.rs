@@ -1039,3 +1039,137 @@ async fn external_services_use_the_task_set_api() {
     assert!(e.is_task_set_not_found_exception());
     let _ = json!({});
 }
+
+#[tokio::test]
+async fn cluster_counts_delete_guards_and_service_tags() {
+    let s = server().await;
+    let (st, td) = world(&s).await;
+    let c = s.ecs();
+    let svc = c
+        .create_service()
+        .cluster("my-cluster")
+        .service_name("web")
+        .task_definition(&td)
+        .desired_count(2)
+        .load_balancers(lb(&st.tg_a))
+        .network_configuration(network())
+        .tags(ecs::types::Tag::builder().key("team").value("blue").build())
+        .send()
+        .await
+        .unwrap();
+    let arn = svc.service().unwrap().service_arn().unwrap().to_owned();
+    s.advance(12.0).await;
+    let d = c
+        .describe_clusters()
+        .clusters("my-cluster")
+        .send()
+        .await
+        .unwrap();
+    let cl = &d.clusters()[0];
+    assert_eq!(
+        (
+            cl.running_tasks_count(),
+            cl.pending_tasks_count(),
+            cl.active_services_count()
+        ),
+        (2, 0, 1)
+    );
+    let e = c
+        .delete_cluster()
+        .cluster("my-cluster")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_cluster_contains_services_exception(), "{e:?}");
+
+    // Tags on services, tasks and task sets.
+    c.tag_resource()
+        .resource_arn(&arn)
+        .tags(ecs::types::Tag::builder().key("env").value("test").build())
+        .send()
+        .await
+        .unwrap();
+    let tags = c
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let mut kv: Vec<(String, String)> = tags
+        .tags()
+        .iter()
+        .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
+        .collect();
+    kv.sort();
+    assert_eq!(
+        kv,
+        [
+            ("env".to_owned(), "test".to_owned()),
+            ("team".to_owned(), "blue".to_owned())
+        ]
+    );
+    let task = c
+        .list_tasks()
+        .cluster("my-cluster")
+        .send()
+        .await
+        .unwrap()
+        .task_arns()[0]
+        .clone();
+    c.tag_resource()
+        .resource_arn(&task)
+        .tags(ecs::types::Tag::builder().key("k").value("v").build())
+        .send()
+        .await
+        .unwrap();
+    let d = c
+        .describe_tasks()
+        .cluster("my-cluster")
+        .tasks(&task)
+        .include(ecs::types::TaskField::Tags)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.tasks()[0].tags()[0].key(), Some("k"));
+    c.untag_resource()
+        .resource_arn(&arn)
+        .tag_keys("team")
+        .send()
+        .await
+        .unwrap();
+    let d = c
+        .describe_services()
+        .cluster("my-cluster")
+        .services("web")
+        .include(ecs::types::ServiceField::Tags)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.services()[0].tags().len(), 1);
+    let e = c
+        .list_tags_for_resource()
+        .resource_arn(arn.replace("/web", "/ghost"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(!e.meta().code().unwrap_or("").is_empty());
+
+    // Scaled to 0 and deleted, with its tasks stopped: the cluster can go.
+    c.delete_service()
+        .cluster("my-cluster")
+        .service("web")
+        .force(true)
+        .send()
+        .await
+        .unwrap();
+    s.advance(600.0).await;
+    let del = c
+        .delete_cluster()
+        .cluster("my-cluster")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.cluster().unwrap().status(), Some("INACTIVE"));
+}

@@ -122,6 +122,30 @@ impl EcsState {
         &self.clusters[name]
     }
 
+    /// (runningTasksCount, pendingTasksCount, activeServicesCount) of a cluster.
+    pub fn cluster_counts(&self, name: &str) -> (i32, i32, i32) {
+        use std::ops::Bound::{Included, Unbounded};
+        let (mut running, mut pending) = (0, 0);
+        for (_, t) in self
+            .tasks
+            .range((Included((name.to_owned(), String::new())), Unbounded))
+            .take_while(|((c, _), _)| c == name)
+        {
+            if t.last_status == tasks::TaskStatus::Running {
+                running += 1;
+            } else if t.last_status.is_pending() {
+                pending += 1;
+            }
+        }
+        let services = self
+            .services
+            .range((Included((name.to_owned(), String::new())), Unbounded))
+            .take_while(|((c, _), _)| c == name)
+            .filter(|(_, v)| v.status == services::ServiceStatus::Active)
+            .count() as i32;
+        (running, pending, services)
+    }
+
     /// Marks a cluster INACTIVE (it stays describable, as on AWS).
     pub fn delete_cluster(&mut self, name: &str) -> Option<&Cluster> {
         let c = self.clusters.get_mut(name)?;

@@ -81,7 +81,7 @@ pub fn create_cluster(
         .ecs
         .create_cluster(&region, &account, &name, tags, settings, s.now);
     Ok(CreateClusterResponse {
-        cluster: Cluster::from_core(c, true),
+        cluster: Cluster::from_core(c, true, (0, 0, 0)),
     })
 }
 
@@ -129,7 +129,11 @@ pub fn describe_clusters(
     };
     for r in &refs {
         match cluster_name(r, &s.pk.region, &s.pk.account).and_then(|n| s.state.ecs.cluster(n)) {
-            Some(c) => out.clusters.push(Cluster::from_core(c, with_tags)),
+            Some(c) => out.clusters.push(Cluster::from_core(
+                c,
+                with_tags,
+                s.state.ecs.cluster_counts(&c.name),
+            )),
             None => out.failures.push(Failure {
                 arn: if r.starts_with("arn:") {
                     r.clone()
@@ -211,12 +215,31 @@ pub fn delete_cluster(
         Some(c) if c.status == ClusterStatus::Active => {}
         _ => return Err(cluster_not_found()),
     }
+    // As on AWS: a cluster with ACTIVE or DRAINING services, or with tasks not yet stopped, stays.
+    let has_services = s.state.ecs.services.iter().any(|((c, _), v)| {
+        c == name && v.status != cutover_core::ecs::services::ServiceStatus::Inactive
+    });
+    if has_services {
+        return Err(AwsError::client(
+            "ClusterContainsServicesException",
+            "The Cluster cannot be deleted while Services are active.",
+        ));
+    }
+    let has_tasks = s.state.ecs.tasks.iter().any(|((c, _), t)| {
+        c == name && t.last_status != cutover_core::ecs::tasks::TaskStatus::Stopped
+    });
+    if has_tasks {
+        return Err(AwsError::client(
+            "ClusterContainsTasksException",
+            "The Cluster cannot be deleted while Tasks are active.",
+        ));
+    }
     let c = s
         .state
         .ecs
         .delete_cluster(name)
         .ok_or_else(cluster_not_found)?;
     Ok(DeleteClusterResponse {
-        cluster: Cluster::from_core(c, false),
+        cluster: Cluster::from_core(c, false, (0, 0, 0)),
     })
 }

@@ -72,15 +72,16 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    pub fn from_core(c: &CoreCluster, with_tags: bool) -> Self {
+    /// `counts`: (running tasks, pending tasks, active services) of the cluster.
+    pub fn from_core(c: &CoreCluster, with_tags: bool, counts: (i32, i32, i32)) -> Self {
         Cluster {
             cluster_arn: c.arn.clone(),
             cluster_name: c.name.clone(),
             status: c.status.as_str(),
             registered_container_instances_count: 0,
-            running_tasks_count: 0,
-            pending_tasks_count: 0,
-            active_services_count: 0,
+            running_tasks_count: counts.0,
+            pending_tasks_count: counts.1,
+            active_services_count: counts.2,
             statistics: Vec::new(),
             tags: with_tags.then(|| c.tags.iter().map(Tag::from_core).collect()),
             settings: c

@@ -15,8 +15,24 @@ pub enum TaggableResource {
         family: String,
         revision: u32,
     },
-    /// A well-formed ECS ARN of a kind this emulator does not hold yet (service, task, ...):
-    /// such a resource cannot exist here.
+    /// `service/{cluster}/{name}`.
+    Service {
+        cluster: String,
+        name: String,
+    },
+    /// `task/{cluster}/{id}`.
+    Task {
+        cluster: String,
+        id: String,
+    },
+    /// `task-set/{cluster}/{service}/{id}` (the id is `ecs-svc/…`).
+    TaskSet {
+        cluster: String,
+        service: String,
+        id: String,
+    },
+    /// A well-formed ECS ARN of a kind this emulator does not hold (container instances,
+    /// capacity providers): such a resource cannot exist here.
     Unsupported(String),
 }
 
@@ -54,7 +70,33 @@ impl TaggableResource {
                     revision,
                 }
             }
-            "service" | "task" | "task-set" | "container-instance" | "capacity-provider" => {
+            "service" => {
+                let (cluster, name) = id.split_once('/').ok_or(ArnProblem::Invalid)?;
+                TaggableResource::Service {
+                    cluster: cluster.to_owned(),
+                    name: name.to_owned(),
+                }
+            }
+            "task" => {
+                let (cluster, id) = id.split_once('/').ok_or(ArnProblem::Invalid)?;
+                TaggableResource::Task {
+                    cluster: cluster.to_owned(),
+                    id: id.to_owned(),
+                }
+            }
+            "task-set" => {
+                let mut p = id.splitn(3, '/');
+                let (Some(cluster), Some(service), Some(set)) = (p.next(), p.next(), p.next())
+                else {
+                    return Err(ArnProblem::Invalid);
+                };
+                TaggableResource::TaskSet {
+                    cluster: cluster.to_owned(),
+                    service: service.to_owned(),
+                    id: set.to_owned(),
+                }
+            }
+            "container-instance" | "capacity-provider" => {
                 TaggableResource::Unsupported(kind.to_owned())
             }
             _ => return Err(ArnProblem::Invalid),
@@ -80,6 +122,24 @@ impl EcsState {
                 .get(family, *revision)
                 .filter(|t| t.status != TaskDefinitionStatus::DeleteInProgress)
                 .map(|t| t.tags.as_slice()),
+            TaggableResource::Service { cluster, name } => self
+                .services
+                .get(&(cluster.clone(), name.clone()))
+                .filter(|v| v.status != super::services::ServiceStatus::Inactive)
+                .map(|v| v.tags.as_slice()),
+            TaggableResource::Task { cluster, id } => self
+                .tasks
+                .get(&(cluster.clone(), id.clone()))
+                .map(|t| t.tags.as_slice()),
+            TaggableResource::TaskSet {
+                cluster,
+                service,
+                id,
+            } => self
+                .services
+                .get(&(cluster.clone(), service.clone()))
+                .and_then(|v| v.task_set(id))
+                .map(|t| t.tags.as_slice()),
             TaggableResource::Unsupported(_) => None,
         }
     }
@@ -95,6 +155,24 @@ impl EcsState {
                 .task_definitions
                 .get_mut(family, *revision)
                 .filter(|t| t.status != TaskDefinitionStatus::DeleteInProgress)
+                .map(|t| &mut t.tags),
+            TaggableResource::Service { cluster, name } => self
+                .services
+                .get_mut(&(cluster.clone(), name.clone()))
+                .filter(|v| v.status != super::services::ServiceStatus::Inactive)
+                .map(|v| &mut v.tags),
+            TaggableResource::Task { cluster, id } => self
+                .tasks
+                .get_mut(&(cluster.clone(), id.clone()))
+                .map(|t| &mut t.tags),
+            TaggableResource::TaskSet {
+                cluster,
+                service,
+                id,
+            } => self
+                .services
+                .get_mut(&(cluster.clone(), service.clone()))
+                .and_then(|v| v.task_set_mut(id))
                 .map(|t| &mut t.tags),
             TaggableResource::Unsupported(_) => None,
         }
@@ -156,7 +234,22 @@ mod tests {
         );
         assert_eq!(
             p("arn:aws:ecs:us-east-1:1:service/c/s"),
-            Ok(TaggableResource::Unsupported("service".into()))
+            Ok(TaggableResource::Service {
+                cluster: "c".into(),
+                name: "s".into()
+            })
+        );
+        assert_eq!(
+            p("arn:aws:ecs:us-east-1:1:task-set/c/s/ecs-svc/123"),
+            Ok(TaggableResource::TaskSet {
+                cluster: "c".into(),
+                service: "s".into(),
+                id: "ecs-svc/123".into()
+            })
+        );
+        assert_eq!(
+            p("arn:aws:ecs:us-east-1:1:container-instance/c/x"),
+            Ok(TaggableResource::Unsupported("container-instance".into()))
         );
         assert_eq!(
             p("arn:aws:ecs:eu-west-1:1:cluster/web"),
