@@ -254,3 +254,203 @@ async fn query_garbage_is_answered_in_aws_shapes() {
         .load_balancers()
         .is_empty());
 }
+
+/// Every implemented operation of the three services, fed well-formed requests with members of
+/// arbitrary types and values (seeded, so a failure reproduces): AWS errors at worst, never a
+/// server fault, and the server keeps its state.
+#[tokio::test]
+async fn arbitrary_members_never_fault_the_server() {
+    // Every operation the server implements, from its own exhaustive enums.
+    let ecs_ops: Vec<&str> = cutover_api::ecs::EcsOperation::ALL
+        .iter()
+        .map(|o| o.name())
+        .collect();
+    let cd_ops: Vec<&str> = cutover_api::codedeploy::CodeDeployOperation::ALL
+        .iter()
+        .map(|o| o.name())
+        .collect();
+    let elb_ops: Vec<&str> = cutover_api::elbv2::Elbv2Operation::ALL
+        .iter()
+        .map(|o| o.name())
+        .collect();
+    let mut cfg = cutover::Config::for_tests();
+    cfg.bootstrap = Some(crate::support::repo_root().join("fixtures/walkthrough.yaml"));
+    let s = crate::support::server_with(cfg).await;
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let fields = [
+        "cluster",
+        "service",
+        "serviceName",
+        "taskDefinition",
+        "family",
+        "containerDefinitions",
+        "desiredCount",
+        "loadBalancers",
+        "networkConfiguration",
+        "tasks",
+        "task",
+        "taskSet",
+        "scale",
+        "include",
+        "resourceArn",
+        "tags",
+        "tagKeys",
+        "applicationName",
+        "deploymentGroupName",
+        "revision",
+        "deploymentId",
+        "deploymentIds",
+        "targetIds",
+        "targetId",
+        "ecsServices",
+        "loadBalancerInfo",
+        "blueGreenDeploymentConfiguration",
+        "deploymentStyle",
+        "trafficRoutingConfig",
+        "status",
+        "lifecycleEventHookExecutionId",
+        "createTimeRange",
+        "maxResults",
+        "nextToken",
+        "services",
+        "clusters",
+        "count",
+        "deploymentConfigName",
+        "computePlatform",
+        "serviceRoleArn",
+        "deploymentController",
+        "deploymentConfiguration",
+        "taskSets",
+        "primaryTaskSet",
+        "force",
+        "ResourceArn",
+        "Tags",
+    ];
+    let values = [
+        serde_json::json!(null),
+        serde_json::json!(0),
+        serde_json::json!(-1),
+        serde_json::json!(1u64 << 40),
+        serde_json::json!(""),
+        serde_json::json!("x".repeat(300)),
+        serde_json::json!([]),
+        serde_json::json!([null]),
+        serde_json::json!([1, "a", {}]),
+        serde_json::json!({}),
+        serde_json::json!({"a": [{}]}),
+        serde_json::json!(true),
+        serde_json::json!(1.5),
+        serde_json::json!("arn:aws:ecs:us-east-1:123456789012:service/my-cluster/my-app-service"),
+        serde_json::json!("d-AAAAAAAAA"),
+        serde_json::json!("my-app"),
+        serde_json::json!("my-cluster"),
+        serde_json::json!("my-app-task:1"),
+    ];
+    let mut requests = 0;
+    for (prefix, ops) in [
+        ("AmazonEC2ContainerServiceV20141113", &ecs_ops),
+        ("CodeDeploy_20141006", &cd_ops),
+    ] {
+        for op in ops.iter() {
+            for _ in 0..15 {
+                let mut body = serde_json::Map::new();
+                for _ in 0..next(7) {
+                    body.insert(
+                        fields[next(fields.len())].to_owned(),
+                        values[next(values.len())].clone(),
+                    );
+                }
+                let r = send(
+                    &s.url,
+                    Some(&format!("{prefix}.{op}")),
+                    Some(JSON_CT),
+                    serde_json::to_vec(&body).unwrap(),
+                )
+                .await;
+                assert!(r.status < 500, "{op} {body:?} → {} {}", r.status, r.body);
+                requests += 1;
+            }
+        }
+    }
+    let keys = [
+        "Name",
+        "LoadBalancerArn",
+        "TargetGroupArn",
+        "ListenerArn",
+        "RuleArn",
+        "Port",
+        "Protocol",
+        "Subnets.member.1",
+        "Subnets.member.2",
+        "Targets.member.1.Id",
+        "Targets.member.1.Port",
+        "DefaultActions.member.1.Type",
+        "DefaultActions.member.1.TargetGroupArn",
+        "DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.Weight",
+        "Actions.member.1.Type",
+        "Conditions.member.1.Field",
+        "Conditions.member.1.Values.member.1",
+        "Priority",
+        "PageSize",
+        "Marker",
+        "Names.member.1",
+        "ResourceArns.member.1",
+        "Tags.member.1.Key",
+        "TagKeys.member.1",
+        "Attributes.member.1.Key",
+        "Attributes.member.1.Value",
+        "RulePriorities.member.1.RuleArn",
+        "RulePriorities.member.1.Priority",
+        "VpcId",
+        "TargetType",
+        "HealthCheckIntervalSeconds",
+    ];
+    let vals = [
+        "",
+        "x",
+        "-1",
+        "999999999999",
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-a/0",
+        "forward",
+        "fixed-response",
+        "redirect",
+        "path-pattern",
+        "80",
+        "HTTP",
+        "ip",
+        "%00",
+        "true",
+    ];
+    for op in &elb_ops {
+        for _ in 0..15 {
+            let mut body = format!("Action={op}&Version=2015-12-01");
+            for _ in 0..next(9) {
+                body.push_str(&format!(
+                    "&{}={}",
+                    keys[next(keys.len())],
+                    vals[next(vals.len())]
+                ));
+            }
+            let r = send(&s.url, None, Some(FORM_CT), body.clone().into_bytes()).await;
+            assert!(r.status < 500, "{op} {body} → {} {}", r.status, r.body);
+            requests += 1;
+        }
+    }
+    assert!(requests > 1000);
+    // The walkthrough environment is still intact.
+    let d = s
+        .ecs()
+        .describe_services()
+        .cluster("my-cluster")
+        .services("my-app-service")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.services()[0].running_count(), 2);
+}
