@@ -44,3 +44,58 @@ async fn the_story_runs_with_the_aws_cli() {
     assert!(checked >= 30, "shapecheck saw {checked} responses");
     let _ = std::fs::remove_dir_all(&reports);
 }
+
+/// `aws ecs deploy` (the CLI customization that registers a task definition, fills the AppSpec,
+/// creates the CodeDeploy deployment and waits for it) against the walkthrough environment in
+/// scaled real time. Its CodeDeploy client ignores `--endpoint-url`, so `AWS_ENDPOINT_URL` is
+/// set too, as the README says.
+#[tokio::test]
+async fn aws_ecs_deploy_runs_a_blue_green_deployment() {
+    let mut cfg = cutover::Config::for_tests();
+    cfg.bootstrap = Some(repo_root().join("fixtures/walkthrough.yaml"));
+    cfg.clock = cutover::ClockArg::Real;
+    cfg.time_scale = 200.0;
+    let s = crate::support::server_with(cfg).await;
+    let td = repo_root().join("fixtures/task-definitions/my-app-task-v2.json");
+    let appspec = repo_root().join("fixtures/codedeploy/appspec-ecs-deploy.yaml");
+    let out = crate::support::aws_cli(
+        &s.url,
+        &[
+            "ecs",
+            "deploy",
+            "--service",
+            "my-app-service",
+            "--cluster",
+            "my-cluster",
+            "--task-definition",
+            td.to_str().unwrap(),
+            "--codedeploy-appspec",
+            appspec.to_str().unwrap(),
+            "--codedeploy-application",
+            "my-app",
+            "--codedeploy-deployment-group",
+            "my-app-dg",
+        ],
+        &[("AWS_ENDPOINT_URL", s.url.as_str())],
+    )
+    .await;
+    assert_eq!(
+        out.code, 0,
+        "stdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    assert!(out.stdout.contains("Successfully deployed arn:aws:ecs:us-east-1:123456789012:task-definition/my-app-task:2"), "{}", out.stdout);
+    out.assert_clean();
+    let svc = s
+        .ecs()
+        .describe_services()
+        .cluster("my-cluster")
+        .services("my-app-service")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        svc.services()[0].task_definition(),
+        Some("arn:aws:ecs:us-east-1:123456789012:task-definition/my-app-task:2")
+    );
+}
