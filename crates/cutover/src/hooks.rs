@@ -47,85 +47,72 @@ pub async fn invoke(state: AppState, effect: Effect) {
         return;
     };
     let name = function_name(&function).to_owned();
-    let Some(url) = state.hook_url(&name) else {
-        if state.config().unmapped_hooks_succeed {
+    // The hook's verdict: Some(Ok) succeeded, Some(Err(diagnostics)) failed, None: it will call
+    // PutLifecycleEventHookExecutionStatus (or time out).
+    let verdict: Option<Result<(), Diagnostics>> = match state.hook_url(&name) {
+        None if state.config().unmapped_hooks_succeed => {
             tracing::warn!(%deployment_id, event, function = %name, "no endpoint for hook function; succeeding it (--unmapped-hooks succeed)");
-            report(&state, &pk, &deployment_id, &execution_id, true, None);
-        } else {
-            let msg = format!(
-                "The Lambda function {name} has no HTTP endpoint registered with cutover. Register one with `cutover serve --hook {name}=http://HOST:PORT/PATH` or `PUT /_cutover/hooks/{name}` with {{\"url\": \"http://...\"}}."
-            );
+            Some(Ok(()))
+        }
+        None => {
             tracing::warn!(%deployment_id, event, function = %name, "hook function has no endpoint; failing the lifecycle event");
-            report(
-                &state,
-                &pk,
-                &deployment_id,
-                &execution_id,
-                false,
-                Some(diag("ScriptMissing", &name, msg)),
-            );
+            Some(Err(diag(
+                "ScriptMissing",
+                &name,
+                format!(
+                    "The Lambda function {name} has no HTTP endpoint registered with cutover. Register one with `cutover serve --hook {name}=http://HOST:PORT/PATH` or `PUT /_cutover/hooks/{name}` with {{\"url\": \"http://...\"}}."
+                ),
+            )))
         }
-        return;
-    };
-    let payload =
-        json!({"DeploymentId": deployment_id, "LifecycleEventHookExecutionId": execution_id});
-    tracing::info!(%deployment_id, event, function = %name, %url, "invoking lifecycle hook");
-    let resp = state
-        .http()
-        .post(&url)
-        .header("x-amz-invocation-type", "Event")
-        .json(&payload)
-        .send()
-        .await;
-    match resp {
-        Err(e) => {
-            let msg =
-                format!("The hook endpoint {url} of function {name} could not be reached: {e}");
-            report(
-                &state,
-                &pk,
-                &deployment_id,
-                &execution_id,
-                false,
-                Some(diag("UnknownError", &name, msg)),
-            );
-        }
-        Ok(r) if !r.status().is_success() => {
-            let msg = format!(
-                "The hook endpoint {url} of function {name} answered HTTP {}.",
-                r.status().as_u16()
-            );
-            report(
-                &state,
-                &pk,
-                &deployment_id,
-                &execution_id,
-                false,
-                Some(diag("ScriptFailed", &name, msg)),
-            );
-        }
-        Ok(r) => {
-            // Shortcut for tests: the hook may answer with its result instead of calling back.
-            let body: Option<Value> = r.json().await.ok();
-            match body
-                .as_ref()
-                .and_then(|b| b.get("status"))
-                .and_then(Value::as_str)
+        Some(url) => {
+            let payload = json!({"DeploymentId": deployment_id, "LifecycleEventHookExecutionId": execution_id});
+            tracing::info!(%deployment_id, event, function = %name, %url, "invoking lifecycle hook");
+            match state
+                .http()
+                .post(&url)
+                .header("x-amz-invocation-type", "Event")
+                .json(&payload)
+                .send()
+                .await
             {
-                Some("Succeeded") => report(&state, &pk, &deployment_id, &execution_id, true, None),
-                Some("Failed") => {
-                    let msg = format!("The hook function {name} answered Failed.");
-                    report(
-                        &state,
-                        &pk,
-                        &deployment_id,
-                        &execution_id,
-                        false,
-                        Some(diag("ScriptFailed", &name, msg)),
-                    );
-                }
-                _ => {}
+                Err(e) => Some(Err(diag(
+                    "UnknownError",
+                    &name,
+                    format!("The hook endpoint {url} of function {name} could not be reached: {e}"),
+                ))),
+                Ok(r) if !r.status().is_success() => Some(Err(diag(
+                    "ScriptFailed",
+                    &name,
+                    format!(
+                        "The hook endpoint {url} of function {name} answered HTTP {}.",
+                        r.status().as_u16()
+                    ),
+                ))),
+                // Shortcut for tests: the hook may answer with its result instead of calling back.
+                Ok(r) => match r
+                    .json::<Value>()
+                    .await
+                    .ok()
+                    .as_ref()
+                    .and_then(|b| b.get("status"))
+                    .and_then(Value::as_str)
+                {
+                    Some("Succeeded") => Some(Ok(())),
+                    Some("Failed") => Some(Err(diag(
+                        "ScriptFailed",
+                        &name,
+                        format!("The hook function {name} answered Failed."),
+                    ))),
+                    _ => None,
+                },
             }
         }
+    };
+    if let Some(v) = verdict {
+        let (ok, d) = match v {
+            Ok(()) => (true, None),
+            Err(d) => (false, Some(d)),
+        };
+        report(&state, &pk, &deployment_id, &execution_id, ok, d);
     }
 }
