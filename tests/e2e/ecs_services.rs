@@ -1173,3 +1173,112 @@ async fn cluster_counts_delete_guards_and_service_tags() {
         .unwrap();
     assert_eq!(del.cluster().unwrap().status(), Some("INACTIVE"));
 }
+
+#[tokio::test]
+async fn unhealthy_tasks_are_kept_for_the_health_check_grace_period() {
+    let s = server().await;
+    let (st, _) = world(&s).await;
+    let sick = task_def(&s, "my-app:sick", &[("cutover.health", "unhealthy")]).await;
+    let created = s
+        .ecs()
+        .create_service()
+        .cluster("my-cluster")
+        .service_name("patient")
+        .task_definition(&sick)
+        .desired_count(1)
+        .health_check_grace_period_seconds(120)
+        .load_balancers(lb(&st.tg_a))
+        .network_configuration(network())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created
+            .service()
+            .unwrap()
+            .health_check_grace_period_seconds(),
+        Some(120)
+    );
+    // RUNNING at 12 s (registered at 11 s), unhealthy at 71 s: inside the grace period, so the
+    // task is kept, failing, until 12 + 120 = 132 s.
+    s.advance(71.0).await;
+    assert_eq!(tg_states(&s, &st.tg_a).await, ["unhealthy"]);
+    s.advance(60.999).await;
+    let svc = service(&s, "patient").await;
+    assert_eq!((svc.running_count(), svc.pending_count()), (1, 0));
+    assert!(all(&task_states(&s).await, "RUNNING"));
+    s.advance(0.001).await;
+    let svc = service(&s, "patient").await;
+    assert_eq!((svc.running_count(), svc.pending_count()), (0, 1));
+    let stopped = s
+        .ecs()
+        .list_tasks()
+        .cluster("my-cluster")
+        .service_name("patient")
+        .desired_status(DesiredStatus::Stopped)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.task_arns().len(), 1);
+
+    // A longer grace period applies to the replacement (RUNNING at 144 s, unhealthy at 203 s);
+    // it recovers before the period ends at 744 s and is kept.
+    s.ecs()
+        .update_service()
+        .cluster("my-cluster")
+        .service("patient")
+        .health_check_grace_period_seconds(600)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        service(&s, "patient")
+            .await
+            .health_check_grace_period_seconds(),
+        Some(600)
+    );
+    s.advance(71.0).await;
+    let d = s
+        .elbv2()
+        .describe_target_health()
+        .target_group_arn(&st.tg_a)
+        .send()
+        .await
+        .unwrap();
+    let replacement: Vec<_> = d
+        .target_health_descriptions()
+        .iter()
+        .filter(|t| {
+            t.target_health().unwrap().state()
+                == Some(&aws_sdk_elasticloadbalancingv2::types::TargetHealthStateEnum::Unhealthy)
+        })
+        .map(|t| {
+            let t = t.target().unwrap();
+            (t.id().unwrap().to_owned(), t.port().unwrap())
+        })
+        .collect();
+    assert_eq!(replacement.len(), 1, "{d:?}");
+    let (code, v) = s
+        .control(
+            reqwest::Method::PUT,
+            "/_cutover/elbv2/target-health",
+            Some(json!({"targetGroupArn": st.tg_a, "id": replacement[0].0,
+                   "port": replacement[0].1, "healthy": true})),
+        )
+        .await;
+    assert_eq!(code, 200, "{v}");
+    s.advance(600.0).await;
+    assert_eq!(tg_states(&s, &st.tg_a).await, ["healthy"]);
+    let svc = service(&s, "patient").await;
+    assert_eq!((svc.running_count(), svc.pending_count()), (1, 0));
+    let stopped = s
+        .ecs()
+        .list_tasks()
+        .cluster("my-cluster")
+        .service_name("patient")
+        .desired_status(DesiredStatus::Stopped)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.task_arns().len(), 1, "the recovered task was kept");
+}

@@ -43,6 +43,13 @@ pub enum Event {
         cluster: String,
         task_id: String,
     },
+    /// A service task's health-check grace period is over: if its targets are still unhealthy,
+    /// the scheduler replaces it now.
+    TaskGraceOver {
+        pk: PartitionKey,
+        cluster: String,
+        task_id: String,
+    },
     /// A CodeDeploy deployment (re)runs its engine.
     DeploymentStep { pk: PartitionKey, id: String },
     /// A CodeDeploy deployment timer expires.
@@ -77,6 +84,7 @@ impl Event {
             | Event::TaskStep { pk, .. }
             | Event::TaskExit { pk, .. }
             | Event::TaskPurge { pk, .. }
+            | Event::TaskGraceOver { pk, .. }
             | Event::DeploymentStep { pk, .. }
             | Event::DeploymentTimer { pk, .. } => pk,
         }
@@ -112,6 +120,10 @@ pub enum EventKey {
         task_id: String,
     },
     TaskPurge {
+        pk: PartitionKey,
+        task_id: String,
+    },
+    TaskGrace {
         pk: PartitionKey,
         task_id: String,
     },

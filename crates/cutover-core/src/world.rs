@@ -207,6 +207,9 @@ impl World {
             }
             | Event::TaskExit {
                 cluster, task_id, ..
+            }
+            | Event::TaskGraceOver {
+                cluster, task_id, ..
             } => s
                 .state
                 .ecs
@@ -265,6 +268,9 @@ impl World {
             Event::TaskPurge {
                 cluster, task_id, ..
             } => ecs::scheduler::on_task_purge(&mut s, &cluster, &task_id),
+            Event::TaskGraceOver {
+                cluster, task_id, ..
+            } => ecs::scheduler::on_grace_over(&mut s, &cluster, &task_id),
             Event::DeploymentStep { id, .. } => deploy::engine::run(&mut s, &id),
             Event::DeploymentTimer { id, timer, .. } => {
                 deploy::engine::on_timer(&mut s, &id, timer)

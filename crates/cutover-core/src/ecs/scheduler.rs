@@ -5,6 +5,7 @@
 //! controller (ECS developer guide, "Rolling update", "Deployment circuit breaker").
 //! Convergence (rolling updates, task sets, the circuit breaker) is in [`super::reconcile`].
 
+use cutover_sim::VTime;
 use serde_json::Value;
 
 use super::services::LoadBalancerRef;
@@ -532,6 +533,10 @@ pub fn stop_task(
         Vec::new()
     };
     s.queue.cancel(&exit_key(s, id));
+    s.queue.cancel(&EventKey::TaskGrace {
+        pk: s.pk.clone(),
+        task_id: id.to_owned(),
+    });
     if !regs.is_empty() {
         let mut delay = 0;
         for r in &regs {
@@ -622,15 +627,76 @@ pub fn on_target_health(
     if !owned {
         return;
     }
-    count_failure(s, &cluster, &id);
+    // ECS ignores load balancer health checks for the service's grace period after a task
+    // starts; a task still unhealthy when it ends is replaced then.
+    if let Some(until) = grace_until(s, &cluster, &id).filter(|&u| u > s.now) {
+        let key = EventKey::TaskGrace {
+            pk: s.pk.clone(),
+            task_id: id.clone(),
+        };
+        s.queue.schedule_keyed(
+            key,
+            until,
+            Event::TaskGraceOver {
+                pk: s.pk.clone(),
+                cluster,
+                task_id: id,
+            },
+        );
+        return;
+    }
+    fail_health_checks(s, &cluster, &id, tg_arn);
+}
+
+/// When the health-check grace period of a service task ends (`None` if its service has none).
+fn grace_until(s: &Scope<'_>, cluster: &str, id: &str) -> Option<VTime> {
+    let task = s
+        .state
+        .ecs
+        .tasks
+        .get(&(cluster.to_owned(), id.to_owned()))?;
+    let svc = s
+        .state
+        .ecs
+        .services
+        .get(&(cluster.to_owned(), task.owner.service()?.to_owned()))?;
+    let grace = i64::from(svc.health_check_grace_period_seconds.unwrap_or(0));
+    (grace > 0).then(|| task.started_at.unwrap_or(s.now).plus_secs(grace))
+}
+
+fn fail_health_checks(s: &mut Scope<'_>, cluster: &str, id: &str, tg_arn: &str) {
+    count_failure(s, cluster, id);
     stop_task(
         s,
-        &cluster,
-        &id,
+        cluster,
+        id,
         "ServiceSchedulerInitiated",
         format!("Task failed ELB health checks in (target-group {tg_arn})"),
     );
-    reconcile_owner(s, &cluster, &id);
+    reconcile_owner(s, cluster, id);
+}
+
+/// Event handler: a task's grace period is over; a task that is still unhealthy in one of its
+/// target groups is replaced.
+pub fn on_grace_over(s: &mut Scope<'_>, cluster: &str, id: &str) {
+    let Some(task) = s.state.ecs.tasks.get(&(cluster.to_owned(), id.to_owned())) else {
+        return;
+    };
+    if task.is_stopping_or_stopped() {
+        return;
+    }
+    let failing = task.registrations.iter().find(|r| {
+        s.state
+            .elbv2
+            .target_group_by_arn(&r.target_group_arn)
+            .filter(|tg| tg.health_check.enabled)
+            .and_then(|tg| tg.target(&r.target_id, r.port))
+            .is_some_and(|t| t.phase == Phase::Unhealthy)
+    });
+    if let Some(r) = failing {
+        let tg_arn = r.target_group_arn.clone();
+        fail_health_checks(s, cluster, id, &tg_arn);
+    }
 }
 
 /// Whether a task counts as healthy for its service: RUNNING and healthy in every target group
