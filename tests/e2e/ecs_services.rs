@@ -1282,3 +1282,126 @@ async fn unhealthy_tasks_are_kept_for_the_health_check_grace_period() {
         .unwrap();
     assert_eq!(stopped.task_arns().len(), 1, "the recovered task was kept");
 }
+
+#[tokio::test]
+async fn service_and_run_task_tags_propagate_onto_tasks() {
+    use ecs::types::{PropagateTags, Tag, TaskField};
+    let s = server().await;
+    let (st, td) = world(&s).await;
+    let c = s.ecs();
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+    let pairs = |tags: &[Tag]| -> Vec<(String, String)> {
+        tags.iter()
+            .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
+            .collect()
+    };
+    c.create_service()
+        .cluster("my-cluster")
+        .service_name("web")
+        .task_definition(&td)
+        .desired_count(1)
+        .load_balancers(lb(&st.tg_a))
+        .network_configuration(network())
+        .tags(tag("team", "blue"))
+        .propagate_tags(PropagateTags::Service)
+        .enable_ecs_managed_tags(true)
+        .send()
+        .await
+        .unwrap();
+    let arns = c
+        .list_tasks()
+        .cluster("my-cluster")
+        .service_name("web")
+        .send()
+        .await
+        .unwrap()
+        .task_arns()
+        .to_vec();
+    let d = c
+        .describe_tasks()
+        .cluster("my-cluster")
+        .set_tasks(Some(arns.clone()))
+        .include(TaskField::Tags)
+        .send()
+        .await
+        .unwrap();
+    let want = [
+        ("team", "blue"),
+        ("aws:ecs:clusterName", "my-cluster"),
+        ("aws:ecs:serviceName", "web"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    assert_eq!(pairs(d.tasks()[0].tags()), want);
+    let listed = c
+        .list_tags_for_resource()
+        .resource_arn(&arns[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pairs(listed.tags()), want);
+
+    // RunTask: the task definition's tags, overridden by the task's own on equal keys.
+    let tagged = c
+        .register_task_definition()
+        .family("batch")
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(container("batch:1", &[]))
+        .tags(tag("owner", "ops"))
+        .tags(tag("tier", "td"))
+        .send()
+        .await
+        .unwrap();
+    let family = tagged.task_definition().unwrap().family().unwrap();
+    let run = c
+        .run_task()
+        .cluster("my-cluster")
+        .task_definition(family)
+        .network_configuration(network())
+        .propagate_tags(PropagateTags::TaskDefinition)
+        .tags(tag("tier", "run"))
+        .send()
+        .await
+        .unwrap();
+    let listed = c
+        .list_tags_for_resource()
+        .resource_arn(run.tasks()[0].task_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs(listed.tags()),
+        [("owner", "ops"), ("tier", "run")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+    // Without propagateTags nothing is copied.
+    let plain = c
+        .run_task()
+        .cluster("my-cluster")
+        .task_definition(family)
+        .network_configuration(network())
+        .send()
+        .await
+        .unwrap();
+    let listed = c
+        .list_tags_for_resource()
+        .resource_arn(plain.tasks()[0].task_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(listed.tags().is_empty(), "{listed:?}");
+    let err = c
+        .run_task()
+        .cluster("my-cluster")
+        .task_definition(family)
+        .network_configuration(network())
+        .propagate_tags(PropagateTags::Service)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.meta().code()),
+        Some("InvalidParameterException")
+    );
+}

@@ -304,7 +304,7 @@ pub enum PropagateTags {
 }
 
 impl PropagateTags {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PropagateTags::TaskDefinition => "TASK_DEFINITION",
             PropagateTags::Service => "SERVICE",

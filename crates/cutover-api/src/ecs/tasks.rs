@@ -13,6 +13,7 @@ use super::invalid_parameter;
 use super::service_shapes::Task;
 use super::services::{
     active_cluster, check_placement, service_not_found, usable_task_definition, LaunchType,
+    PropagateTags,
 };
 use super::shapes::{Failure, Tag};
 use crate::page;
@@ -29,6 +30,9 @@ pub struct RunTaskRequest {
     pub group: Option<String>,
     pub platform_version: Option<String>,
     pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "enableECSManagedTags")]
+    pub enable_ecs_managed_tags: Option<bool>,
+    pub propagate_tags: Option<PropagateTags>,
     pub overrides: Option<Value>,
     pub capacity_provider_strategy: Option<Vec<Value>>,
 }
@@ -49,6 +53,12 @@ pub fn run_task(s: &mut Scope<'_>, input: RunTaskRequest) -> Result<TasksRespons
     if input.started_by.as_ref().is_some_and(|b| b.len() > 128) {
         return Err(invalid_parameter(
             "startedBy can have at most 128 characters.",
+        ));
+    }
+    if input.propagate_tags == Some(PropagateTags::Service) {
+        return Err(invalid_parameter(
+            "propagateTags SERVICE is only valid for tasks started by a service: use \
+             TASK_DEFINITION or NONE with RunTask.",
         ));
     }
     let launch_type = input.launch_type.map(|l| l.as_str().to_owned());
@@ -76,6 +86,8 @@ pub fn run_task(s: &mut Scope<'_>, input: RunTaskRequest) -> Result<TasksRespons
             network_configuration: input.network_configuration.clone(),
             load_balancers: Vec::new(),
             tags: tags.clone(),
+            propagate_tags: input.propagate_tags.map(|p| p.as_str().to_owned()),
+            ecs_managed_tags: input.enable_ecs_managed_tags.unwrap_or(false),
         };
         if let Some(id) = scheduler::start_task(s, spec) {
             ids.push(id);

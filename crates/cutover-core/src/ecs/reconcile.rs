@@ -154,6 +154,8 @@ fn reconcile_rolling(s: &mut Scope<'_>, cluster: &str, name: &str) {
         svc.network_configuration.clone(),
         svc.load_balancers.clone(),
     );
+    let (propagate_tags, ecs_managed_tags) =
+        (svc.propagate_tags.clone(), svc.enable_ecs_managed_tags);
     let max_total =
         ((desired as i64 * conf.maximum_percent as i64) / 100).max(desired as i64) as i32;
     let min_healthy = ((desired as i64 * conf.minimum_healthy_percent as i64 + 99) / 100) as i32;
@@ -244,6 +246,8 @@ fn reconcile_rolling(s: &mut Scope<'_>, cluster: &str, name: &str) {
                 network_configuration: network.clone(),
                 load_balancers: lbs.clone(),
                 tags: Vec::new(),
+                propagate_tags: propagate_tags.clone(),
+                ecs_managed_tags,
             };
             let Some(id) = start_task(s, spec) else { break };
             started.push(id);
@@ -303,6 +307,8 @@ fn reconcile_task_sets(s: &mut Scope<'_>, cluster: &str, name: &str) {
     } else {
         0
     };
+    let (propagate_tags, ecs_managed_tags) =
+        (svc.propagate_tags.clone(), svc.enable_ecs_managed_tags);
     let sets: Vec<_> = svc
         .task_sets
         .iter()
@@ -356,6 +362,8 @@ fn reconcile_task_sets(s: &mut Scope<'_>, cluster: &str, name: &str) {
                     network_configuration: net.clone(),
                     load_balancers: lbs.clone(),
                     tags: Vec::new(),
+                    propagate_tags: propagate_tags.clone(),
+                    ecs_managed_tags,
                 };
                 let Some(id) = start_task(s, spec) else { break };
                 started.push(id);

@@ -95,6 +95,12 @@ pub struct TaskSpec {
     pub network_configuration: Option<Value>,
     pub load_balancers: Vec<LoadBalancerRef>,
     pub tags: Vec<Tag>,
+    /// `propagateTags`: `SERVICE` copies the owning service's tags onto the task,
+    /// `TASK_DEFINITION` the task definition's; the task's own `tags` win on equal keys.
+    pub propagate_tags: Option<String>,
+    /// `enableECSManagedTags`: the task is tagged `aws:ecs:clusterName` (and
+    /// `aws:ecs:serviceName` when a service starts it).
+    pub ecs_managed_tags: bool,
 }
 
 fn subnets_of(network: &Option<Value>) -> Vec<String> {
@@ -110,6 +116,40 @@ fn subnets_of(network: &Option<Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A new task's tags: propagated ones, then the task's own, then ECS managed tags.
+fn task_tags(s: &Scope<'_>, spec: &TaskSpec, td_tags: &[Tag]) -> Vec<Tag> {
+    let mut tags = match spec.propagate_tags.as_deref() {
+        Some("TASK_DEFINITION") => td_tags.to_vec(),
+        Some("SERVICE") => spec
+            .owner
+            .service()
+            .and_then(|n| {
+                s.state
+                    .ecs
+                    .services
+                    .get(&(spec.cluster.clone(), n.to_owned()))
+            })
+            .map(|svc| svc.tags.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    super::tags::merge(&mut tags, spec.tags.clone());
+    if spec.ecs_managed_tags {
+        let mut managed = vec![Tag {
+            key: "aws:ecs:clusterName".into(),
+            value: spec.cluster.clone(),
+        }];
+        if let Some(n) = spec.owner.service() {
+            managed.push(Tag {
+                key: "aws:ecs:serviceName".into(),
+                value: n.to_owned(),
+            });
+        }
+        super::tags::merge(&mut tags, managed);
+    }
+    tags
 }
 
 /// Starts a task in PROVISIONING; returns its id, or `None` if the task definition is gone.
@@ -183,6 +223,7 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
             }
         })
         .collect();
+    let tags = task_tags(s, &spec, &td.tags);
     let task = Task {
         id: id.clone(),
         cluster: spec.cluster.clone(),
@@ -226,7 +267,7 @@ pub fn start_task(s: &mut Scope<'_>, spec: TaskSpec) -> Option<String> {
         stop_code: None,
         stopped_reason: None,
         version: 1,
-        tags: spec.tags,
+        tags,
     };
     let lbs = spec.load_balancers;
     if s.settings.notices {
