@@ -14,7 +14,7 @@ use ecs::types::{
 };
 use serde_json::json;
 
-use crate::elbv2::{forward, listener, stack, Stack};
+use crate::elbv2::{forward, listener, set_deregistration_delay, stack, Stack};
 use crate::support::{server, TestServer};
 
 pub fn container(image: &str, labels: &[(&str, &str)]) -> ContainerDefinition {
@@ -135,6 +135,20 @@ async fn task_states(s: &TestServer) -> HashMap<String, String> {
             )
         })
         .collect()
+}
+
+/// ARNs of the stopped tasks of a service of `my-cluster`.
+async fn stopped_tasks(s: &TestServer, service_name: &str) -> Vec<String> {
+    s.ecs()
+        .list_tasks()
+        .cluster("my-cluster")
+        .service_name(service_name)
+        .desired_status(DesiredStatus::Stopped)
+        .send()
+        .await
+        .unwrap()
+        .task_arns()
+        .to_vec()
 }
 
 fn all(states: &HashMap<String, String>, want: &str) -> bool {
@@ -274,18 +288,7 @@ async fn a_service_starts_registers_and_steadies_on_the_clock() {
 async fn stopping_a_task_drains_its_target_for_the_delay_and_the_service_replaces_it() {
     let s = server().await;
     let (st, td) = world(&s).await;
-    s.elbv2()
-        .modify_target_group_attributes()
-        .target_group_arn(&st.tg_a)
-        .attributes(
-            aws_sdk_elasticloadbalancingv2::types::TargetGroupAttribute::builder()
-                .key("deregistration_delay.timeout_seconds")
-                .value("20")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_deregistration_delay(&s, &st.tg_a, 20).await;
     s.ecs()
         .create_service()
         .cluster("my-cluster")
@@ -475,20 +478,12 @@ async fn declared_behaviour_exit_and_unhealthy_tasks_are_replaced() {
     // Unhealthy after 2 x 30 s: the task is stopped and a replacement is provisioning.
     let svc = service(&s, "sick").await;
     assert_eq!(svc.pending_count(), 1);
-    let stopped = s
-        .ecs()
-        .list_tasks()
-        .cluster("my-cluster")
-        .service_name("sick")
-        .desired_status(DesiredStatus::Stopped)
-        .send()
-        .await
-        .unwrap();
+    let stopped = stopped_tasks(&s, "sick").await;
     let t = s
         .ecs()
         .describe_tasks()
         .cluster("my-cluster")
-        .set_tasks(Some(stopped.task_arns().to_vec()))
+        .set_tasks(Some(stopped))
         .send()
         .await
         .unwrap();
@@ -510,18 +505,7 @@ async fn declared_behaviour_exit_and_unhealthy_tasks_are_replaced() {
 async fn rolling_update_and_circuit_breaker_rollback() {
     let s = server().await;
     let (st, v1) = world(&s).await;
-    s.elbv2()
-        .modify_target_group_attributes()
-        .target_group_arn(&st.tg_a)
-        .attributes(
-            aws_sdk_elasticloadbalancingv2::types::TargetGroupAttribute::builder()
-                .key("deregistration_delay.timeout_seconds")
-                .value("0")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_deregistration_delay(&s, &st.tg_a, 0).await;
     s.ecs()
         .create_service()
         .cluster("my-cluster")
@@ -1210,16 +1194,8 @@ async fn unhealthy_tasks_are_kept_for_the_health_check_grace_period() {
     s.advance(0.001).await;
     let svc = service(&s, "patient").await;
     assert_eq!((svc.running_count(), svc.pending_count()), (0, 1));
-    let stopped = s
-        .ecs()
-        .list_tasks()
-        .cluster("my-cluster")
-        .service_name("patient")
-        .desired_status(DesiredStatus::Stopped)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stopped.task_arns().len(), 1);
+    let stopped = stopped_tasks(&s, "patient").await;
+    assert_eq!(stopped.len(), 1);
 
     // A longer grace period applies to the replacement (RUNNING at 144 s, unhealthy at 203 s);
     // it recovers before the period ends at 744 s and is kept.
@@ -1271,16 +1247,8 @@ async fn unhealthy_tasks_are_kept_for_the_health_check_grace_period() {
     assert_eq!(tg_states(&s, &st.tg_a).await, ["healthy"]);
     let svc = service(&s, "patient").await;
     assert_eq!((svc.running_count(), svc.pending_count()), (1, 0));
-    let stopped = s
-        .ecs()
-        .list_tasks()
-        .cluster("my-cluster")
-        .service_name("patient")
-        .desired_status(DesiredStatus::Stopped)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stopped.task_arns().len(), 1, "the recovered task was kept");
+    let stopped = stopped_tasks(&s, "patient").await;
+    assert_eq!(stopped.len(), 1, "the recovered task was kept");
 }
 
 #[tokio::test]

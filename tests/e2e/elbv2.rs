@@ -84,6 +84,22 @@ pub async fn stack(s: &TestServer) -> Stack {
     }
 }
 
+/// Sets a target group's `deregistration_delay.timeout_seconds`.
+pub async fn set_deregistration_delay(s: &TestServer, tg: &str, seconds: u32) {
+    s.elbv2()
+        .modify_target_group_attributes()
+        .target_group_arn(tg)
+        .attributes(
+            TargetGroupAttribute::builder()
+                .key("deregistration_delay.timeout_seconds")
+                .value(seconds.to_string())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 pub async fn listener(s: &TestServer, lb: &str, port: i32, action: Action) -> String {
     s.elbv2()
         .create_listener()
@@ -537,17 +553,7 @@ async fn draining_lasts_exactly_the_deregistration_delay() {
     let c = s.elbv2();
     let st = stack(&s).await;
     listener(&s, &st.lb, 80, forward(&st.tg_a)).await;
-    c.modify_target_group_attributes()
-        .target_group_arn(&st.tg_a)
-        .attributes(
-            TargetGroupAttribute::builder()
-                .key("deregistration_delay.timeout_seconds")
-                .value("45")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_deregistration_delay(&s, &st.tg_a, 45).await;
     c.register_targets()
         .target_group_arn(&st.tg_a)
         .targets(target("10.0.1.10"))

@@ -73,6 +73,7 @@ pub fn run_task(s: &mut Scope<'_>, input: RunTaskRequest) -> Result<TasksRespons
         .group
         .unwrap_or_else(|| format!("family:{}", td.spec.family));
     let tags = validate_tags(input.tags)?;
+    let propagate_tags = input.propagate_tags.map(|p| p.as_str().to_owned());
     let mut ids = Vec::with_capacity(count as usize);
     for _ in 0..count {
         let spec = TaskSpec {
@@ -86,7 +87,7 @@ pub fn run_task(s: &mut Scope<'_>, input: RunTaskRequest) -> Result<TasksRespons
             network_configuration: input.network_configuration.clone(),
             load_balancers: Vec::new(),
             tags: tags.clone(),
-            propagate_tags: input.propagate_tags.map(|p| p.as_str().to_owned()),
+            propagate_tags: propagate_tags.clone(),
             ecs_managed_tags: input.enable_ecs_managed_tags.unwrap_or(false),
         };
         if let Some(id) = scheduler::start_task(s, spec) {

@@ -726,14 +726,10 @@ pub fn on_grace_over(s: &mut Scope<'_>, cluster: &str, id: &str) {
     if task.is_stopping_or_stopped() {
         return;
     }
-    let failing = task.registrations.iter().find(|r| {
-        s.state
-            .elbv2
-            .target_group_by_arn(&r.target_group_arn)
-            .filter(|tg| tg.health_check.enabled)
-            .and_then(|tg| tg.target(&r.target_id, r.port))
-            .is_some_and(|t| t.phase == Phase::Unhealthy)
-    });
+    let failing = task
+        .registrations
+        .iter()
+        .find(|r| checked_phase(s, r) == Some(Some(Phase::Unhealthy)));
     if let Some(r) = failing {
         let tg_arn = r.target_group_arn.clone();
         fail_health_checks(s, cluster, id, &tg_arn);
@@ -746,15 +742,18 @@ pub fn task_healthy(s: &Scope<'_>, task: &Task) -> bool {
     if task.last_status != TaskStatus::Running || task.is_stopping_or_stopped() {
         return false;
     }
-    task.registrations.iter().all(|r| {
-        match s.state.elbv2.target_group_by_arn(&r.target_group_arn) {
-            None => true,
-            Some(tg) if !tg.health_check.enabled => true,
-            Some(tg) => tg
-                .target(&r.target_id, r.port)
-                .is_some_and(|t| t.phase == Phase::Healthy),
-        }
-    })
+    task.registrations
+        .iter()
+        .all(|r| checked_phase(s, r).is_none_or(|p| p == Some(Phase::Healthy)))
+}
+
+/// A registration's health: `None` when its group is gone or does not check health (nothing to
+/// pass or fail), else the target's phase (`Some(None)` if it is no longer registered).
+fn checked_phase(s: &Scope<'_>, r: &Registration) -> Option<Option<Phase>> {
+    let tg = s.state.elbv2.target_group_by_arn(&r.target_group_arn)?;
+    tg.health_check
+        .enabled
+        .then(|| tg.target(&r.target_id, r.port).map(|t| t.phase))
 }
 
 pub(crate) use super::reconcile::{count_failure, reconcile_owner};
