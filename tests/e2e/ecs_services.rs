@@ -1251,6 +1251,24 @@ async fn unhealthy_tasks_are_kept_for_the_health_check_grace_period() {
     assert_eq!(stopped.len(), 1, "the recovered task was kept");
 }
 
+fn tag_pairs(tags: &[ecs::types::Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
+        .collect()
+}
+
+/// `ListTagsForResource` of an ECS resource, as (key, value) pairs.
+async fn listed_tags(s: &TestServer, arn: &str) -> Vec<(String, String)> {
+    let out = s
+        .ecs()
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    tag_pairs(out.tags())
+}
+
 #[tokio::test]
 async fn service_and_run_task_tags_propagate_onto_tasks() {
     use ecs::types::{PropagateTags, Tag, TaskField};
@@ -1258,11 +1276,6 @@ async fn service_and_run_task_tags_propagate_onto_tasks() {
     let (st, td) = world(&s).await;
     let c = s.ecs();
     let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
-    let pairs = |tags: &[Tag]| -> Vec<(String, String)> {
-        tags.iter()
-            .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
-            .collect()
-    };
     c.create_service()
         .cluster("my-cluster")
         .service_name("web")
@@ -1299,14 +1312,8 @@ async fn service_and_run_task_tags_propagate_onto_tasks() {
         ("aws:ecs:serviceName", "web"),
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    assert_eq!(pairs(d.tasks()[0].tags()), want);
-    let listed = c
-        .list_tags_for_resource()
-        .resource_arn(&arns[0])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pairs(listed.tags()), want);
+    assert_eq!(tag_pairs(d.tasks()[0].tags()), want);
+    assert_eq!(listed_tags(&s, &arns[0]).await, want);
 
     // RunTask: the task definition's tags, overridden by the task's own on equal keys.
     let tagged = c
@@ -1333,14 +1340,8 @@ async fn service_and_run_task_tags_propagate_onto_tasks() {
         .send()
         .await
         .unwrap();
-    let listed = c
-        .list_tags_for_resource()
-        .resource_arn(run.tasks()[0].task_arn().unwrap())
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        pairs(listed.tags()),
+        listed_tags(&s, run.tasks()[0].task_arn().unwrap()).await,
         [("owner", "ops"), ("tier", "run")].map(|(k, v)| (k.to_owned(), v.to_owned()))
     );
     // Without propagateTags nothing is copied.
@@ -1352,13 +1353,8 @@ async fn service_and_run_task_tags_propagate_onto_tasks() {
         .send()
         .await
         .unwrap();
-    let listed = c
-        .list_tags_for_resource()
-        .resource_arn(plain.tasks()[0].task_arn().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert!(listed.tags().is_empty(), "{listed:?}");
+    let listed = listed_tags(&s, plain.tasks()[0].task_arn().unwrap()).await;
+    assert!(listed.is_empty(), "{listed:?}");
     let err = c
         .run_task()
         .cluster("my-cluster")

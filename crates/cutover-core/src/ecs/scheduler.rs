@@ -69,6 +69,13 @@ fn exit_key(s: &Scope<'_>, id: &str) -> EventKey {
     }
 }
 
+fn grace_key(s: &Scope<'_>, id: &str) -> EventKey {
+    EventKey::TaskGrace {
+        pk: s.pk.clone(),
+        task_id: id.to_owned(),
+    }
+}
+
 fn schedule_step(s: &mut Scope<'_>, cluster: &str, id: &str, after_secs: i64) {
     let key = step_key(s, id);
     let at = s.now.plus_secs(after_secs.max(0));
@@ -574,10 +581,7 @@ pub fn stop_task(
         Vec::new()
     };
     s.queue.cancel(&exit_key(s, id));
-    s.queue.cancel(&EventKey::TaskGrace {
-        pk: s.pk.clone(),
-        task_id: id.to_owned(),
-    });
+    s.queue.cancel(&grace_key(s, id));
     if !regs.is_empty() {
         let mut delay = 0;
         for r in &regs {
@@ -671,10 +675,7 @@ pub fn on_target_health(
     // ECS ignores load balancer health checks for the service's grace period after a task
     // starts; a task still unhealthy when it ends is replaced then.
     if let Some(until) = grace_until(s, &cluster, &id).filter(|&u| u > s.now) {
-        let key = EventKey::TaskGrace {
-            pk: s.pk.clone(),
-            task_id: id.clone(),
-        };
+        let key = grace_key(s, &id);
         s.queue.schedule_keyed(
             key,
             until,
